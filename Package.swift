@@ -1,0 +1,93 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "relay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "relay-gateway", targets: ["relay-gateway"]),
+        .executable(name: "relay-dr", targets: ["relay-dr"]),
+        .executable(name: "relay-local", targets: ["relay-local"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Domain types, canonical JSON, hashing, Ed25519 keys/signatures: no I/O.
+        .target(
+            name: "RelayCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // PostgreSQL: migrations (SQL resources), domain writes and queries.
+        .target(
+            name: "RelayStore",
+            dependencies: [
+                "RelayCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
+        // Policy engines: the builtin YAML rules engine (OPA comes later).
+        .target(
+            name: "RelayPolicy",
+            dependencies: [
+                "RelayCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // HTTP API v1 on Hummingbird 2.
+        .target(
+            name: "RelayGateway",
+            dependencies: [
+                "RelayCore", "RelayStore", "RelayPolicy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        // Temporary local PostgreSQL clusters for tests and the local-run command.
+        .target(
+            name: "RelayLocal",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "relay-gateway",
+            dependencies: [
+                "RelayGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "relay-dr",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "relay-local",
+            dependencies: [
+                "RelayLocal", "RelayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"]),
+        .testTarget(name: "RelayPolicyTests", dependencies: ["RelayPolicy"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayLocal"]),
+        .testTarget(
+            name: "RelayLocalTests", dependencies: ["RelayLocal", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "RelayGatewayTests",
+            dependencies: [
+                "RelayGateway", "RelayLocal",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,24 @@
+/// Typed access to environment variables with one-line errors naming the variable.
+struct EnvironmentReader: Sendable {
+    let values: [String: String]
+
+    init(_ values: [String: String]) { self.values = values }
+
+    /// The value, nil when unset or empty.
+    func optional(_ name: String) -> String? {
+        guard let v = values[name], !v.isEmpty else { return nil }
+        return v
+    }
+
+    func string(_ name: String, default fallback: String) throws(ConfigurationError) -> String {
+        optional(name) ?? fallback
+    }
+
+    func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let raw = optional(name) else { return fallback }
+        guard let v = Int(raw), range.contains(v) else {
+            throw ConfigurationError(setting: name, reason: "must be an integer in \(range.lowerBound)...\(range.upperBound) (got '\(raw)')")
+        }
+        return v
+    }
+}

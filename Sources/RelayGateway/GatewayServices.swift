@@ -1,0 +1,31 @@
+import Logging
+import RelayCore
+import RelayPolicy
+import RelayStore
+
+/// What the route handlers share: stores, policy engine, seal issuer, clock.
+public struct GatewayServices: Sendable {
+    public let configuration: GatewayConfiguration
+    public let database: Database
+    public let policy: any PolicyEngine
+    public let issuer: SealIssuer
+    public let clock: RelayClock
+    /// Keys this gateway accepts on seals, by `key_id` (its own current key for now).
+    public let trustedSealKeys: [String: [UInt8]]
+    let manifests: ManifestWriter
+    let seals: SealStore
+    let audit: AuditStore
+
+    /// Wires the services for `configuration`.
+    public init(configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system) {
+        self.configuration = configuration
+        self.database = database
+        self.policy = policy
+        self.clock = clock
+        self.issuer = SealIssuer(region: configuration.region, key: configuration.sealKey, ttlMinutes: configuration.sealTTLMinutes)
+        self.trustedSealKeys = [configuration.sealKey.keyID: configuration.sealKey.publicKey]
+        self.manifests = ManifestWriter(database: database)
+        self.seals = SealStore(database: database)
+        self.audit = AuditStore(database: database)
+    }
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+import RelayCore
+import RelayStore
+
+/// `GET /v1/seal/verify` and `POST /v1/seal/mark-executed`.
+struct SealRoutes {
+    let services: GatewayServices
+
+    func add(to router: Router<RelayRequestContext>) {
+        router.get("/v1/seal/verify", use: verify)
+        router.post("/v1/seal/mark-executed", use: markExecuted)
+    }
+
+    private func sealID(_ request: Request) throws -> String {
+        var query = QueryReader(request)
+        let id = query.required("seal_id")
+        try query.check()
+        return id!
+    }
+
+    @Sendable func verify(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
+        let id = try sealID(request)
+        guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
+        let verdict = SealVerdict.judge(seal: seal, trustedKeys: services.trustedSealKeys, now: services.clock.now())
+        return JSONResponse(
+            .ok,
+            [
+                "seal_id": .string(id),
+                "valid": .bool(verdict.valid),
+                "approved": .bool(verdict.approved),
+                "expired": .bool(verdict.expired),
+                "already_executed": .bool(verdict.alreadyExecuted),
+                "signature_valid": .bool(verdict.signatureValid),
+                "reason": verdict.reason.map { .string($0) } ?? .null,
+                "manifest_id": .string(seal.payload.manifestID),
+                "region": .string(seal.payload.region),
+                "expires_at": .string(seal.payload.expiresAt.iso8601),
+                "executed_at": seal.executedAt.map { .string($0.iso8601) } ?? .null,
+            ])
+    }
+
+    /// One-time use. The signature is checked first (fail closed on a row rewritten behind the
+    /// triggers); the execution itself is one atomic UPDATE.
+    @Sendable func markExecuted(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
+        let id = try sealID(request)
+        guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
+        let now = services.clock.now()
+        let verdict = SealVerdict.judge(seal: seal, trustedKeys: services.trustedSealKeys, now: now)
+        guard verdict.signatureValid else {
+            context.logger.error("refusing to execute seal with invalid signature", metadata: ["seal_id": "\(id)"])
+            throw APIError(.badRequest, "Seal signature invalid: \(verdict.reason ?? "")")
+        }
+        switch try await services.seals.markExecuted(id: id, now: now) {
+        case .executed(let at):
+            context.logger.info("seal executed", metadata: ["seal_id": "\(id)"])
+            return JSONResponse(
+                .ok,
+                [
+                    "status": "success", "message": .string("Seal \(id) marked as executed"),
+                    "seal_id": .string(id), "executed_at": .string(at.iso8601),
+                ])
+        case .notFound: throw APIError(.notFound, "Seal not found")
+        case .alreadyExecuted: throw APIError(.badRequest, "Seal already executed")
+        case .expired: throw APIError(.badRequest, "Seal expired")
+        case .denied: throw APIError(.badRequest, "Seal was not approved; a denied seal cannot be executed")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+import PostgresNIO
+
+/// A region's PostgreSQL: a connection pool plus the transaction helper every write goes through.
+public final class Database: Sendable {
+    /// The underlying pool. Must be running (`run()`) before queries complete.
+    public let client: PostgresClient
+    /// Where it points (for logs; no password).
+    public let configuration: DatabaseConfiguration
+    let logger: Logger
+
+    /// Creates the pool (it connects lazily once `run()` is active).
+    public init(configuration: DatabaseConfiguration, logger: Logger) {
+        var options = PostgresClient.Configuration.Options()
+        options.maximumConnections = configuration.maxConnections
+        let config = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: .disable)
+        var pgConfig = config
+        pgConfig.options = options
+        self.client = PostgresClient(configuration: pgConfig, backgroundLogger: logger)
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs the pool until the task is cancelled.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Runs `body` in one transaction: COMMIT when it returns, ROLLBACK when it throws, and the
+    /// original error is rethrown unchanged (so callers can map SQL states like 23505).
+    public func transaction<T: Sendable>(
+        isolation level: String = "READ COMMITTED", _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await client.withConnection { conn in
+            try await conn.query("BEGIN ISOLATION LEVEL \(unescaped: level)", logger: logger)
+            do {
+                let value = try await body(conn)
+                try await conn.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                // A failed ROLLBACK means the connection is broken; the pool discards it.
+                _ = try? await conn.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// True when a trivial query succeeds within `timeout` (health checks must answer even when
+    /// the pool is stuck waiting for a connection the server refuses).
+    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    let rows = try await self.client.query("SELECT 1", logger: self.logger)
+                    for try await _ in rows {}
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+extension Error {
+    /// The PostgreSQL SQLSTATE of this error, when it came from the server.
+    var sqlState: String? {
+        (self as? PSQLError)?.serverInfo?[.sqlState]
+    }
+}

@@ -1,0 +1,21 @@
+/// Failures the store reports in domain terms; everything else is an unexpected database error.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A manifest with this id already exists (409).
+    case duplicateManifest(String)
+    /// A migration file on disk no longer matches what was applied.
+    case migrationChanged(version: Int, name: String)
+    /// The migration resources could not be read.
+    case migrationsUnavailable(String)
+    /// Stored data could not be decoded (a row edited by hand, usually).
+    case corruptRow(String)
+
+    public var description: String {
+        switch self {
+        case .duplicateManifest(let id): "manifest \(id) already exists"
+        case .migrationChanged(let v, let name):
+            "migration \(v) (\(name)) differs from the one applied to this database; never edit an applied migration, add a new one"
+        case .migrationsUnavailable(let why): "cannot read migrations: \(why)"
+        case .corruptRow(let why): "corrupt row: \(why)"
+        }
+    }
+}

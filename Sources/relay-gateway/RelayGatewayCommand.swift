@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RelayCore
+import RelayGateway
+import RelayPolicy
+import RelayStore
+
+@main
+struct RelayGatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay-gateway",
+        abstract: "Relay governance gateway: evaluates agent manifests, signs seals, keeps the audit trail.",
+        discussion: """
+            Configuration comes from RELAY_* environment variables (see README, "Configuration").
+            A missing or invalid setting stops start-up with one line naming it.
+            """,
+        subcommands: [Serve.self, Keygen.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the HTTP API (default). Applies database migrations first.")
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "relay-gateway")
+        let config: GatewayConfiguration
+        let policy: BuiltinPolicyEngine
+        do {
+            config = try GatewayConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+            policy = try BuiltinPolicyEngine.load(directory: config.policyDirectory)
+        } catch {
+            FileHandle.standardError.write(Data("relay-gateway: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        logger.info(
+            "starting",
+            metadata: [
+                "region": "\(config.region)", "listen": "\(config.apiHost):\(config.apiPort)",
+                "database": "\(config.database)", "seal_key_id": "\(config.sealKey.keyID)",
+                "policy_engine": "\(policy.name)", "policy_dir": "\(config.policyDirectory)",
+            ])
+        let database = Database(configuration: config.database, logger: logger)
+        let services = GatewayServices(configuration: config, database: database, policy: policy)
+        try await Gateway.application(services: services, logger: logger).runService()
+    }
+}
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate an Ed25519 seal key.",
+        discussion: """
+            Prints the base64 32-byte seed (the secret: put it in RELAY_PRIVATE_KEY or a 0600 file
+            named by RELAY_PRIVATE_KEY_FILE), the public key and its key_id. With --out, writes the
+            seed to a new 0600 file instead of printing it.
+            """)
+
+    @Option(help: "Write the seed to this file (mode 0600; refuses to overwrite).")
+    var out: String?
+
+    func run() throws {
+        let (key, seed) = SigningKey.generate()
+        let seedText = Base64.encode(seed)
+        if let out {
+            guard !FileManager.default.fileExists(atPath: out) else {
+                throw ValidationError("\(out) already exists; refusing to overwrite a key file")
+            }
+            guard FileManager.default.createFile(atPath: out, contents: Data((seedText + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot create \(out)")
+            }
+            print("seed_file=\(out)")
+        } else {
+            print("private_key=\(seedText)")
+        }
+        print("public_key=\(Base64.encode(key.publicKey))")
+        print("key_id=\(key.keyID)")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RelayCore
+import RelayLocal
+
+@main
+struct RelayLocalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay-local",
+        abstract: "Run Relay locally: temporary PostgreSQL clusters plus gateways, torn down on exit.",
+        subcommands: [Up.self, Reap.self],
+        defaultSubcommand: Up.self)
+}
+
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a local region (PostgreSQL + gateway), print its URLs, stop everything on Ctrl-C.",
+        discussion: """
+            Everything runs on 127.0.0.1. Logs go to <state-dir>/logs/. The seal key is kept in
+            <state-dir>/keys/ (mode 0600) so seals stay verifiable across restarts.
+            """)
+
+    @Option(help: "Region id of the local region.")
+    var region = "local-1"
+
+    @Option(help: "Gateway HTTP port.")
+    var gatewayPort = 8000
+
+    @Option(help: "Where logs and keys go.")
+    var stateDir = ".local"
+
+    @Option(help: "Folder with the builtin engine's YAML policies.")
+    var policyDir = "gateway/policies"
+
+    @Flag(help: "Start, check health, print the URLs and stop again (smoke test of the run command).")
+    var once = false
+
+    @Option(help: "Also write the topology as shell variables to this file (for scripts such as bench/).")
+    var envFile: String?
+
+    func run() async throws {
+        var logger = Logger(label: "relay-local")
+        logger.logLevel = .info
+        let state = URL(fileURLWithPath: stateDir, isDirectory: true).standardizedFileURL
+        let logs = state.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+
+        let reaped = PostgresCluster.reapLeftovers(logger: logger)
+        if reaped > 0 { logger.notice("stopped \(reaped) leftover cluster(s) from an earlier run") }
+
+        let cluster = try await PostgresCluster.start(PostgresClusterOptions(name: region), logger: logger)
+        var gateway: Process?
+        do {
+            try await cluster.createRole("relay", password: nil, login: true, superuser: false)
+            try await cluster.createDatabase("relay", owner: "relay")
+            let keyFile = try sealKeyFile(in: state.appendingPathComponent("keys"), region: region)
+            let env = [
+                "RELAY_REGION": region, "RELAY_DB_HOST": cluster.host, "RELAY_DB_PORT": "\(cluster.port)",
+                "RELAY_DB_NAME": "relay", "RELAY_DB_USER": "relay", "RELAY_PRIVATE_KEY_FILE": keyFile,
+                "RELAY_API_HOST": "127.0.0.1", "RELAY_API_PORT": "\(gatewayPort)", "RELAY_POLICY_DIR": policyDir,
+            ]
+            let logFile = logs.appendingPathComponent("gateway-\(region).log")
+            gateway = try LocalProcess.launch(executable: LocalProcess.sibling("relay-gateway"), environment: env, log: logFile)
+            let url = "http://127.0.0.1:\(gatewayPort)"
+            try await LocalProcess.waitForHealth(url + "/health", process: gateway!, log: logFile)
+            if let envFile {
+                let text = """
+                    RELAY_LOCAL_REGION=\(region)
+                    RELAY_LOCAL_GATEWAY_URL=\(url)
+                    RELAY_LOCAL_PG_HOST=\(cluster.host)
+                    RELAY_LOCAL_PG_PORT=\(cluster.port)
+                    RELAY_LOCAL_PG_SUPERUSER=\(cluster.superuser)
+                    RELAY_LOCAL_PG_DATABASE=relay
+
+                    """
+                try text.write(toFile: envFile, atomically: true, encoding: .utf8)
+            }
+            print(
+                """
+
+                Relay is running locally.
+                  region      \(region)
+                  gateway     \(url)   (health: \(url)/health)
+                  postgres    postgresql://postgres@127.0.0.1:\(cluster.port)/relay   (data: \(cluster.directory))
+                  logs        \(logs.path)/
+
+                Try it:
+                  curl -s -X POST \(url)/v1/manifest/validate -H 'content-type: application/json' \\
+                    -d '{"manifest":{"agent":{"agent_id":"agent_demo","org_id":"org_demo"},"action":{"provider":"stripe","method":"create_payment","parameters":{"amount":1500,"currency":"usd"}},"justification":{"reasoning":"demo checkout"}}}'
+                  curl -s '\(url)/v1/audit/stats'
+
+                Press Ctrl-C to stop and remove everything.
+                """)
+            if !once { await LocalProcess.waitForTerminationSignal() }
+        } catch {
+            logger.error("start-up failed: \(error)")
+            gateway.map(LocalProcess.stop)
+            try? await cluster.stop()
+            throw ExitCode.failure
+        }
+        logger.info("stopping")
+        gateway.map(LocalProcess.stop)
+        try await cluster.stop()
+        logger.info("stopped; nothing left running")
+    }
+
+    /// The region's seal key file, created (0600) on first use.
+    private func sealKeyFile(in dir: URL, region: String) throws -> String {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = dir.appendingPathComponent("\(region)-seal.key").path
+        if !FileManager.default.fileExists(atPath: file) {
+            let seed = Base64.encode(SigningKey.generate().seed)
+            guard FileManager.default.createFile(atPath: file, contents: Data((seed + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(file)")
+            }
+        }
+        return file
+    }
+}
+
+struct Reap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Stop and remove local clusters left behind by crashed runs (only ones this tool created).")
+
+    func run() throws {
+        let n = PostgresCluster.reapLeftovers(logger: Logger(label: "relay-local"))
+        print("reaped \(n) leftover cluster(s)")
+    }
+}

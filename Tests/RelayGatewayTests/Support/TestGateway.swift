@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import RelayCore
+import RelayGateway
+import RelayLocal
+import RelayPolicy
+import RelayStore
+
+/// A gateway on its own fresh database in the test process's shared PostgreSQL cluster,
+/// served over real HTTP on a loopback port.
+struct TestGateway {
+    let services: GatewayServices
+    let clock: OffsetClock
+    let databaseName: String
+    let cluster: PostgresCluster
+
+    /// Repository root, found from this file's path.
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func make(ttlMinutes: Int = 5, policy: (any PolicyEngine)? = nil, maxBodyBytes: Int = 1 << 20) async throws -> TestGateway {
+        let cluster = try await SharedCluster.shared.cluster()
+        let name = try await SharedCluster.shared.freshDatabase(prefix: "gw")
+        var logger = Logger(label: "test-gateway")
+        logger.logLevel = .warning
+        let config = GatewayConfiguration(
+            region: "test-1",
+            database: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 8),
+            sealKey: SigningKey.generate().key, sealTTLMinutes: ttlMinutes,
+            policyDirectory: repoRoot + "/gateway/policies", maxBodyBytes: maxBodyBytes)
+        let engine = try policy ?? BuiltinPolicyEngine.load(directory: config.policyDirectory)
+        let clock = OffsetClock()
+        let services = GatewayServices(
+            configuration: config, database: Database(configuration: config.database, logger: logger), policy: engine,
+            clock: clock.clock)
+        return TestGateway(services: services, clock: clock, databaseName: name, cluster: cluster)
+    }
+
+    /// Runs the gateway (migrations first) and hands `body` a real HTTP client bound to it.
+    func run<T: Sendable>(_ body: @Sendable (HTTPTestClient) async throws -> T) async throws -> T {
+        var logger = Logger(label: "test-gateway")
+        logger.logLevel = .warning
+        let app = Gateway.application(services: services, logger: logger)
+        return try await app.test(.ahc(.http)) { client in
+            try await body(HTTPTestClient(client: client))
+        }
+    }
+
+    /// Runs SQL as the superuser on this gateway's database; returns psql's unaligned output.
+    @discardableResult
+    func sql(_ statement: String) async throws -> String {
+        try await cluster.psql(statement, database: databaseName).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Row counts of every domain table, to prove an error path wrote nothing.
+    func rowCounts() async throws -> String {
+        try await sql(
+            "SELECT (SELECT count(*) FROM manifests) || ',' || (SELECT count(*) FROM seals) || ',' || (SELECT count(*) FROM seals WHERE was_executed)")
+    }
+}
+
+/// A thin JSON client over the test framework's real HTTP client.
+struct HTTPTestClient: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply: Sendable {
+        let status: Int
+        let json: JSONValue
+        let raw: String
+    }
+
+    func request(_ method: HTTPRequest.Method, _ uri: String, body: JSONValue? = nil, rawBody: [UInt8]? = nil) async throws -> Reply {
+        let bytes = rawBody ?? body.map(CanonicalJSON.bytes)
+        var headers: HTTPFields = [:]
+        if bytes != nil { headers[.contentType] = "application/json" }
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+        let raw = String(buffer: response.body)
+        let json = (try? JSONParser.parse(Array(raw.utf8))) ?? .null
+        return Reply(status: Int(response.status.code), json: json, raw: raw)
+    }
+
+    func validate(_ manifest: JSONValue, dryRun: Bool? = nil) async throws -> Reply {
+        var body: [String: JSONValue] = ["manifest": manifest]
+        if let dryRun { body["dry_run"] = .bool(dryRun) }
+        return try await request(.post, "/v1/manifest/validate", body: .object(body))
+    }
+}
+
+/// A valid manifest; tweak fields per test.
+func sampleManifest(
+    id: String = UUID().uuidString.lowercased(), provider: String = "stripe", method: String = "create_payment",
+    parameters: JSONValue = ["amount": 1000, "currency": "usd"], environment: String = "production",
+    agentID: String = "agent_test", orgID: String = "org_test"
+) -> JSONValue {
+    [
+        "manifest_id": .string(id),
+        "timestamp": "2026-11-27T10:00:00",
+        "agent": ["agent_id": .string(agentID), "org_id": .string(orgID)],
+        "action": ["provider": .string(provider), "method": .string(method), "parameters": parameters],
+        "justification": ["reasoning": "customer checkout", "confidence_score": 0.9],
+        "environment": .string(environment),
+    ]
+}

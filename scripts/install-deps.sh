@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Relay's run and test commands need on a Debian 12 machine (idempotent, quiet when
+# everything is present). Swift 6.3 itself is expected at /opt/swift or on PATH.
+set -euo pipefail
+
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in postgresql-15 postgresql-client-15 libsodium23 python3 "$@"; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing Debian packages: ${need[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null && [[ ! -x /opt/swift/usr/bin/swift ]]; then
+  echo "install-deps: Swift 6.3 not found (expected on PATH or at /opt/swift/usr/bin)" >&2
+  exit 1
+fi
