@@ -11,10 +11,12 @@ public enum Gateway {
         let router = Router(context: RelayRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
-        ManifestRoutes(services: services).add(to: router)
-        SealRoutes(services: services).add(to: router)
-        AuditRoutes(services: services).add(to: router)
-        HealthRoutes(services: services).add(to: router)
+        let groups = RouteGroups(router: router, services: services)
+        ManifestRoutes(services: services).add(to: groups)
+        SealRoutes(services: services).add(to: groups)
+        AuditRoutes(services: services).add(to: groups)
+        HealthRoutes(services: services).add(to: groups)
+        IdentityRoutes(services: services).add(to: groups)
         return router
     }
 

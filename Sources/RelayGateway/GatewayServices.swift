@@ -12,13 +12,18 @@ public struct GatewayServices: Sendable {
     public let clock: RelayClock
     /// Keys this gateway accepts on seals, by `key_id` (its own current key for now).
     public let trustedSealKeys: [String: [UInt8]]
+    /// Access tokens (HS256).
+    public let tokens: TokenService
     let manifests: ManifestWriter
     let seals: SealStore
     let audit: AuditStore
+    let identities: IdentityStore
 
     /// Wires the services for `configuration`.
-    public init(configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system) {
+    public init(configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system) async {
         self.configuration = configuration
+        self.tokens = await TokenService(secret: configuration.jwtSecret, expiryHours: configuration.jwtExpiryHours, clock: clock)
+        self.identities = IdentityStore(database: database)
         self.database = database
         self.policy = policy
         self.clock = clock
@@ -27,5 +32,12 @@ public struct GatewayServices: Sendable {
         self.manifests = ManifestWriter(database: database)
         self.seals = SealStore(database: database)
         self.audit = AuditStore(database: database)
+    }
+}
+
+extension GatewayServices {
+    /// Appends an auth event stamped with this region and the current time.
+    func recordAuth(_ event: AuthEvent) async throws {
+        try await identities.record(event, region: configuration.region, now: clock.now())
     }
 }

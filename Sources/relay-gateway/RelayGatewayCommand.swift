@@ -51,7 +51,7 @@ struct Serve: AsyncParsableCommand {
                 "policy_engine": "\(policy.name)", "policy_dir": "\(config.policyDirectory)",
             ])
         let database = Database(configuration: config.database, logger: logger)
-        let services = GatewayServices(configuration: config, database: database, policy: policy)
+        let services = await GatewayServices(configuration: config, database: database, policy: policy)
         try await Gateway.application(services: services, logger: logger).runService()
     }
 }

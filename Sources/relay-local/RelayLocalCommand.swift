@@ -39,6 +39,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Also write the topology as shell variables to this file (for scripts such as bench/).")
     var envFile: String?
 
+    @Flag(help: "Require JWTs on validate/audit/mark-executed (RELAY_AUTH_REQUIRED=true). Off by default for the demo.")
+    var authRequired = false
+
     func run() async throws {
         var logger = Logger(label: "relay-local")
         logger.logLevel = .info
@@ -54,11 +57,15 @@ struct Up: AsyncParsableCommand {
         do {
             try await cluster.createRole("relay", password: nil, login: true, superuser: false)
             try await cluster.createDatabase("relay", owner: "relay")
-            let keyFile = try sealKeyFile(in: state.appendingPathComponent("keys"), region: region)
+            let keys = state.appendingPathComponent("keys")
+            let keyFile = try secretFile(in: keys, name: "\(region)-seal.key") { Base64.encode(SigningKey.generate().seed) }
+            let jwtSecret = try String(contentsOfFile: try secretFile(in: keys, name: "jwt.secret") { Hex.random(bytes: 32) }, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             let env = [
                 "RELAY_REGION": region, "RELAY_DB_HOST": cluster.host, "RELAY_DB_PORT": "\(cluster.port)",
                 "RELAY_DB_NAME": "relay", "RELAY_DB_USER": "relay", "RELAY_PRIVATE_KEY_FILE": keyFile,
                 "RELAY_API_HOST": "127.0.0.1", "RELAY_API_PORT": "\(gatewayPort)", "RELAY_POLICY_DIR": policyDir,
+                "RELAY_JWT_SECRET": jwtSecret, "RELAY_AUTH_REQUIRED": "\(authRequired)",
             ]
             let logFile = logs.appendingPathComponent("gateway-\(region).log")
             gateway = try LocalProcess.launch(executable: LocalProcess.sibling("relay-gateway"), environment: env, log: logFile)
@@ -89,6 +96,10 @@ struct Up: AsyncParsableCommand {
                   curl -s -X POST \(url)/v1/manifest/validate -H 'content-type: application/json' \\
                     -d '{"manifest":{"agent":{"agent_id":"agent_demo","org_id":"org_demo"},"action":{"provider":"stripe","method":"create_payment","parameters":{"amount":1500,"currency":"usd"}},"justification":{"reasoning":"demo checkout"}}}'
                   curl -s '\(url)/v1/audit/stats'
+                  curl -s -X POST \(url)/v1/orgs/register -H 'content-type: application/json' \\
+                    -d '{"org_name":"Demo","contact_email":"ops@demo.test"}'      # → access_token for the agent
+
+                Auth is \(authRequired ? "REQUIRED (send Authorization: Bearer <access_token>)" : "optional (--auth-required to enforce it)").
 
                 Press Ctrl-C to stop and remove everything.
                 """)
@@ -105,13 +116,12 @@ struct Up: AsyncParsableCommand {
         logger.info("stopped; nothing left running")
     }
 
-    /// The region's seal key file, created (0600) on first use.
-    private func sealKeyFile(in dir: URL, region: String) throws -> String {
+    /// A secret file in `dir`, created (0600) with `make()` on first use, so keys survive restarts.
+    private func secretFile(in dir: URL, name: String, make: () -> String) throws -> String {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let file = dir.appendingPathComponent("\(region)-seal.key").path
+        let file = dir.appendingPathComponent(name).path
         if !FileManager.default.fileExists(atPath: file) {
-            let seed = Base64.encode(SigningKey.generate().seed)
-            guard FileManager.default.createFile(atPath: file, contents: Data((seed + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard FileManager.default.createFile(atPath: file, contents: Data((make() + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw ValidationError("cannot write \(file)")
             }
         }

@@ -21,4 +21,13 @@ struct EnvironmentReader: Sendable {
         }
         return v
     }
+
+    func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let raw = optional(name) else { return fallback }
+        switch raw.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError(setting: name, reason: "must be true or false (got '\(raw)')")
+        }
+    }
 }

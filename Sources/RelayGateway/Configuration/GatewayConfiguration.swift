@@ -16,13 +16,22 @@ public struct GatewayConfiguration: Sendable {
     public var policyDirectory: String
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// HS256 secret for access tokens (≥ 32 bytes). Never logged.
+    public var jwtSecret: String
+    public var jwtExpiryHours: Int
+    /// When false, validate/audit/mark-executed accept unauthenticated calls (a presented token
+    /// must still be valid).
+    public var authRequired: Bool
 
     /// Creates a configuration.
     public init(
         region: String, database: DatabaseConfiguration, apiHost: String = "127.0.0.1", apiPort: Int = 8000,
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true
     ) {
+        self.jwtSecret = jwtSecret
+        self.jwtExpiryHours = jwtExpiryHours
+        self.authRequired = authRequired
         self.region = region
         self.database = database
         self.apiHost = apiHost
@@ -54,7 +63,22 @@ public struct GatewayConfiguration: Sendable {
             sealKey: try loadSealKey(env),
             sealTTLMinutes: try env.int("RELAY_SEAL_TTL_MINUTES", default: 5, range: 1...1440),
             policyDirectory: try env.string("RELAY_POLICY_DIR", default: "gateway/policies"),
-            maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)))
+            maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)),
+            jwtSecret: try loadJWTSecret(env),
+            jwtExpiryHours: try env.int("RELAY_JWT_EXPIRY_HOURS", default: 24, range: 1...8760),
+            authRequired: try env.bool("RELAY_AUTH_REQUIRED", default: true))
+    }
+
+    static func loadJWTSecret(_ env: EnvironmentReader) throws(ConfigurationError) -> String {
+        guard let secret = env.optional("RELAY_JWT_SECRET") else {
+            throw ConfigurationError(setting: "RELAY_JWT_SECRET", reason: "not set: give at least \(TokenService.minimumSecretBytes) random bytes (e.g. `openssl rand -base64 48`)")
+        }
+        guard secret.utf8.count >= TokenService.minimumSecretBytes else {
+            throw ConfigurationError(
+                setting: "RELAY_JWT_SECRET",
+                reason: "too short (\(secret.utf8.count) bytes): HS256 needs at least \(TokenService.minimumSecretBytes)")
+        }
+        return secret
     }
 
     /// `RELAY_PRIVATE_KEY` (base64 seed) or `RELAY_PRIVATE_KEY_FILE` (a file holding it, mode 0600).

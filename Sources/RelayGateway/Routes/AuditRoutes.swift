@@ -6,9 +6,9 @@ import RelayStore
 struct AuditRoutes {
     let services: GatewayServices
 
-    func add(to router: Router<RelayRequestContext>) {
-        router.get("/v1/audit/query", use: query)
-        router.get("/v1/audit/stats", use: stats)
+    func add(to groups: RouteGroups) {
+        groups.optionalAuth.get("/v1/audit/query", use: query)
+        groups.optionalAuth.get("/v1/audit/stats", use: stats)
     }
 
     /// Filters from the query string; an authenticated caller only ever sees its own org.

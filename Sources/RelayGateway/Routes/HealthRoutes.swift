@@ -5,9 +5,9 @@ import RelayCore
 struct HealthRoutes {
     let services: GatewayServices
 
-    func add(to router: Router<RelayRequestContext>) {
-        router.get("/health", use: health)
-        router.get("/v1/keys", use: keys)
+    func add(to groups: RouteGroups) {
+        groups.open.get("/health", use: health)
+        groups.open.get("/v1/keys", use: keys)
     }
 
     @Sendable func health(request: Request, context: RelayRequestContext) async throws -> JSONResponse {

@@ -8,9 +8,9 @@ import RelayStore
 struct ManifestRoutes {
     let services: GatewayServices
 
-    func add(to router: Router<RelayRequestContext>) {
-        router.post("/v1/manifest/validate", use: validate)
-        router.get("/v1/manifest/health", use: health)
+    func add(to groups: RouteGroups) {
+        groups.optionalAuth.post("/v1/manifest/validate", use: validate)
+        groups.open.get("/v1/manifest/health", use: health)
     }
 
     /// Schema → policy → seal → one transaction (skipped for dry runs).
@@ -34,6 +34,10 @@ struct ManifestRoutes {
         case .failure(let more): throw APIError.validation(errors + more.errors)
         }
         if let principal = context.principal, principal.orgID != manifest.agent.orgID {
+            try await services.recordAuth(
+                AuthEvent(type: "authorization", success: false, agentID: principal.agentID, orgID: principal.orgID,
+                          endpoint: "POST /v1/manifest/validate", clientIP: context.clientIP,
+                          reason: "manifest for another organization (\(manifest.agent.orgID))"))
             throw APIError(.forbidden, "Token organization does not match manifest.agent.org_id")
         }
 

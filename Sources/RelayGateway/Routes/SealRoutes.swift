@@ -6,9 +6,9 @@ import RelayStore
 struct SealRoutes {
     let services: GatewayServices
 
-    func add(to router: Router<RelayRequestContext>) {
-        router.get("/v1/seal/verify", use: verify)
-        router.post("/v1/seal/mark-executed", use: markExecuted)
+    func add(to groups: RouteGroups) {
+        groups.open.get("/v1/seal/verify", use: verify)
+        groups.optionalAuth.post("/v1/seal/mark-executed", use: markExecuted)
     }
 
     private func sealID(_ request: Request) throws -> String {
@@ -44,6 +44,13 @@ struct SealRoutes {
     @Sendable func markExecuted(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
         let id = try sealID(request)
         guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
+        if let principal = context.principal, principal.orgID != seal.payload.orgID {
+            try await services.recordAuth(
+                AuthEvent(type: "authorization", success: false, agentID: principal.agentID, orgID: principal.orgID,
+                          endpoint: "POST /v1/seal/mark-executed", clientIP: context.clientIP,
+                          reason: "seal of another organization"))
+            throw APIError(.forbidden, "Seal belongs to another organization")
+        }
         let now = services.clock.now()
         let verdict = SealVerdict.judge(seal: seal, trustedKeys: services.trustedSealKeys, now: now)
         guard verdict.signatureValid else {

@@ -22,7 +22,11 @@ struct TestGateway {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    static func make(ttlMinutes: Int = 5, policy: (any PolicyEngine)? = nil, maxBodyBytes: Int = 1 << 20) async throws -> TestGateway {
+    static let jwtSecret = "test-secret-test-secret-test-secret-0123456789"
+
+    static func make(
+        ttlMinutes: Int = 5, policy: (any PolicyEngine)? = nil, maxBodyBytes: Int = 1 << 20, authRequired: Bool = false
+    ) async throws -> TestGateway {
         let cluster = try await SharedCluster.shared.cluster()
         let name = try await SharedCluster.shared.freshDatabase(prefix: "gw")
         var logger = Logger(label: "test-gateway")
@@ -31,10 +35,11 @@ struct TestGateway {
             region: "test-1",
             database: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 8),
             sealKey: SigningKey.generate().key, sealTTLMinutes: ttlMinutes,
-            policyDirectory: repoRoot + "/gateway/policies", maxBodyBytes: maxBodyBytes)
+            policyDirectory: repoRoot + "/gateway/policies", maxBodyBytes: maxBodyBytes, jwtSecret: jwtSecret,
+            authRequired: authRequired)
         let engine = try policy ?? BuiltinPolicyEngine.load(directory: config.policyDirectory)
         let clock = OffsetClock()
-        let services = GatewayServices(
+        let services = await GatewayServices(
             configuration: config, database: Database(configuration: config.database, logger: logger), policy: engine,
             clock: clock.clock)
         return TestGateway(services: services, clock: clock, databaseName: name, cluster: cluster)
@@ -73,9 +78,13 @@ struct HTTPTestClient: Sendable {
         let raw: String
     }
 
-    func request(_ method: HTTPRequest.Method, _ uri: String, body: JSONValue? = nil, rawBody: [UInt8]? = nil) async throws -> Reply {
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, body: JSONValue? = nil, rawBody: [UInt8]? = nil, token: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
         let bytes = rawBody ?? body.map(CanonicalJSON.bytes)
-        var headers: HTTPFields = [:]
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
         if bytes != nil { headers[.contentType] = "application/json" }
         let response = try await client.executeRequest(
             uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
@@ -84,10 +93,10 @@ struct HTTPTestClient: Sendable {
         return Reply(status: Int(response.status.code), json: json, raw: raw)
     }
 
-    func validate(_ manifest: JSONValue, dryRun: Bool? = nil) async throws -> Reply {
+    func validate(_ manifest: JSONValue, dryRun: Bool? = nil, token: String? = nil) async throws -> Reply {
         var body: [String: JSONValue] = ["manifest": manifest]
         if let dryRun { body["dry_run"] = .bool(dryRun) }
-        return try await request(.post, "/v1/manifest/validate", body: .object(body))
+        return try await request(.post, "/v1/manifest/validate", body: .object(body), token: token)
     }
 }
 
