@@ -13,11 +13,13 @@ PORT=${BENCH_PORT:-18080}
 STATE=$(mktemp -d /tmp/relay-bench-XXXXXX)
 PGBENCH=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbench)
 
-echo "building ($CONFIG)..." >&2
-swift build -c "$CONFIG" --product relay-gateway >&2
-swift build -c "$CONFIG" --product relay-local >&2
+# A separate scratch path, so a release build never blocks (or is blocked by) debug builds.
+SCRATCH=".build-$CONFIG"
+echo "building ($CONFIG, $SCRATCH)..." >&2
+swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-gateway >&2
+swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-local >&2
 
-".build/$CONFIG/relay-local" up --region bench --gateway-port "$PORT" --state-dir "$STATE" --env-file "$STATE/env" \
+"$SCRATCH/$CONFIG/relay-local" up --region bench --gateway-port "$PORT" --state-dir "$STATE" --env-file "$STATE/env" \
   >"$STATE/relay-local.out" 2>&1 &
 LOCAL_PID=$!
 cleanup() { kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; rm -rf "$STATE"; }

@@ -1,13 +1,20 @@
+import Foundation
 import Hummingbird
+import NIOCore
 import RelayCore
 
-/// `GET /health` (database + policy engine) and `GET /v1/keys` (seal verification keys).
+/// `GET /health` (database + policy engine), `GET /v1/keys` (seal verification keys) and
+/// `GET /openapi.json` (the API description kept in the repository).
 struct HealthRoutes {
     let services: GatewayServices
 
     func add(to groups: RouteGroups) {
         groups.open.get("/health", use: health)
         groups.open.get("/v1/keys", use: keys)
+        let document = OpenAPIDocument.bytes
+        groups.open.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
     }
 
     @Sendable func health(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
@@ -43,4 +50,15 @@ struct HealthRoutes {
                 ]
             ])
     }
+}
+
+/// The OpenAPI 3.1 document bundled with RelayGateway (`Resources/openapi.json`).
+public enum OpenAPIDocument {
+    /// The document's bytes; empty only if the resource bundle is missing from the install.
+    public static let bytes: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+            let data = try? Data(contentsOf: url)
+        else { return [] }
+        return Array(data)
+    }()
 }
