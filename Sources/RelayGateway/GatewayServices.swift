@@ -3,7 +3,7 @@ import RelayCore
 import RelayPolicy
 import RelayStore
 
-/// What the route handlers share: stores, policy engine, seal issuer, clock.
+/// What the route handlers share: stores, policy engine, seal issuer, clock, metrics, rate limiter.
 public struct GatewayServices: Sendable {
     public let configuration: GatewayConfiguration
     public let database: Database
@@ -12,12 +12,19 @@ public struct GatewayServices: Sendable {
     public let clock: RelayClock
     /// Keys this gateway accepts on seals, by `key_id` (its own current key for now).
     public let trustedSealKeys: [String: [UInt8]]
+    /// This instance's Prometheus series (served at `/metrics`).
+    public let metrics: GatewayMetrics
+    /// Per-process rate limiter for `/v1/*`; nil when `rateLimitRPS` is 0.
+    public let rateLimiter: RateLimiter?
     let manifests: ManifestWriter
     let seals: SealStore
     let audit: AuditStore
 
-    /// Wires the services for `configuration`.
-    public init(configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system) {
+    /// Wires the services for `configuration`; `rateLimitClock` drives the rate limiter's refills.
+    public init(
+        configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system,
+        rateLimitClock: MonotonicClock = .system
+    ) {
         self.configuration = configuration
         self.database = database
         self.policy = policy
@@ -27,5 +34,9 @@ public struct GatewayServices: Sendable {
         self.manifests = ManifestWriter(database: database)
         self.seals = SealStore(database: database)
         self.audit = AuditStore(database: database)
+        self.metrics = GatewayMetrics(policyEngine: policy.name)
+        self.rateLimiter =
+            configuration.rateLimitRPS > 0
+            ? RateLimiter(rate: configuration.rateLimitRPS, burst: configuration.rateLimitBurst, clock: rateLimitClock) : nil
     }
 }

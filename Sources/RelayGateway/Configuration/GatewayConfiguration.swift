@@ -16,12 +16,21 @@ public struct GatewayConfiguration: Sendable {
     public var policyDirectory: String
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// Requests per second each agent (or client IP) may make to `/v1/*`; 0 disables limiting.
+    public var rateLimitRPS: Double
+    /// Requests an idle agent (or client IP) may make back to back.
+    public var rateLimitBurst: Int
+    /// Origins allowed by CORS; nil sends no CORS headers.
+    public var corsOrigins: CORSOrigins?
+    /// Log line format.
+    public var logFormat: LogFormat
 
     /// Creates a configuration.
     public init(
         region: String, database: DatabaseConfiguration, apiHost: String = "127.0.0.1", apiPort: Int = 8000,
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20, rateLimitRPS: Double = 100, rateLimitBurst: Int = 200,
+        corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text
     ) {
         self.region = region
         self.database = database
@@ -31,6 +40,10 @@ public struct GatewayConfiguration: Sendable {
         self.sealTTLMinutes = sealTTLMinutes
         self.policyDirectory = policyDirectory
         self.maxBodyBytes = maxBodyBytes
+        self.rateLimitRPS = rateLimitRPS
+        self.rateLimitBurst = rateLimitBurst
+        self.corsOrigins = corsOrigins
+        self.logFormat = logFormat
     }
 
     /// Reads the configuration from `environment`; the first problem found is thrown.
@@ -54,7 +67,19 @@ public struct GatewayConfiguration: Sendable {
             sealKey: try loadSealKey(env),
             sealTTLMinutes: try env.int("RELAY_SEAL_TTL_MINUTES", default: 5, range: 1...1440),
             policyDirectory: try env.string("RELAY_POLICY_DIR", default: "gateway/policies"),
-            maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)))
+            maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)),
+            rateLimitRPS: try env.double("RELAY_RATE_LIMIT_RPS", default: 100, range: 0...1_000_000),
+            rateLimitBurst: try env.int("RELAY_RATE_LIMIT_BURST", default: 200, range: 1...1_000_000),
+            corsOrigins: try corsOrigins(env),
+            logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text))
+    }
+
+    /// `RELAY_CORS_ORIGINS`: unset means CORS off.
+    static func corsOrigins(_ env: EnvironmentReader) throws(ConfigurationError) -> CORSOrigins? {
+        guard let raw = env.optional("RELAY_CORS_ORIGINS") else { return nil }
+        do { return try CORSOrigins.parse(raw) } catch {
+            throw ConfigurationError(setting: "RELAY_CORS_ORIGINS", reason: error.reason)
+        }
     }
 
     /// `RELAY_PRIVATE_KEY` (base64 seed) or `RELAY_PRIVATE_KEY_FILE` (a file holding it, mode 0600).
