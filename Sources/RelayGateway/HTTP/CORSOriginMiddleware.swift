@@ -24,6 +24,7 @@ public struct CORSOriginMiddleware<Context: RequestContext>: RouterMiddleware {
             maxAge: .seconds(600))
     }
 
+    /// Applies CORS for allowed origins; refuses preflights from others.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         if origins.allows(origin) {

@@ -11,6 +11,7 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Creates the middleware.
     public init() {}
 
+    /// Resolves the id, serves the request with it in the logger, and echoes it.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let id = RequestID.resolve(request.headers[.requestID])
         var context = context

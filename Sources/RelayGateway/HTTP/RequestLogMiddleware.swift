@@ -10,6 +10,7 @@ public struct RequestLogMiddleware<Context: RemoteAddressRequestContext>: Router
     /// Creates the middleware.
     public init() {}
 
+    /// Serves the request and logs its line (also when an error escapes).
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         do {

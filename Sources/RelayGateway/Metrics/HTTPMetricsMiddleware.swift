@@ -11,6 +11,7 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         self.metrics = metrics
     }
 
+    /// Serves the request and records its count and latency.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         do {

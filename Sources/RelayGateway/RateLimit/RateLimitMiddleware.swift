@@ -4,6 +4,7 @@ import Hummingbird
 /// Over the limit: 429 `{"detail": "Rate limit exceeded"}` with `Retry-After` in whole seconds.
 /// Must run after the auth middleware, which sets `context.principal`.
 public struct RateLimitMiddleware: RouterMiddleware {
+    /// Needs the gateway's context: it reads `principal` and the client address.
     public typealias Context = RelayRequestContext
 
     /// The shared limiter.
@@ -19,6 +20,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
         path.hasPrefix("/v1/")
     }
 
+    /// Refuses the request with 429 when its caller's bucket is empty.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.applies(to: request.uri.path) else { return try await next(request, context) }
         let key = RateLimitKey.key(principal: context.principal, clientIP: context.clientIP)
