@@ -9,14 +9,24 @@ public enum Gateway {
     /// The router with every v1 route.
     public static func router(services: GatewayServices) -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
+        // Outermost first. Request id, log line and metrics wrap everything (errors included);
+        // CORS sits outside ErrorMiddleware so it sees rendered error responses.
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: HTTPMetricsMiddleware(metrics: services.metrics))
+        if let origins = services.configuration.corsOrigins {
+            router.add(middleware: CORSOriginMiddleware(origins: origins))
+        }
         router.add(middleware: ErrorMiddleware())
+        // Authentication and rate limiting are per route group (see RouteGroups): the limiter
+        // runs after authentication so it can key on the agent.
         let groups = RouteGroups(router: router, services: services)
         ManifestRoutes(services: services).add(to: groups)
         SealRoutes(services: services).add(to: groups)
         AuditRoutes(services: services).add(to: groups)
         HealthRoutes(services: services).add(to: groups)
         IdentityRoutes(services: services).add(to: groups)
+        MetricsRoutes(services: services).add(to: groups)
         return router
     }
 

@@ -3,7 +3,7 @@ import RelayCore
 import RelayPolicy
 import RelayStore
 
-/// What the route handlers share: stores, policy engine, seal issuer, clock.
+/// What the route handlers share: stores, policy engine, seal issuer, clock, metrics, rate limiter.
 public struct GatewayServices: Sendable {
     public let configuration: GatewayConfiguration
     public let database: Database
@@ -14,13 +14,20 @@ public struct GatewayServices: Sendable {
     public let trustedSealKeys: [String: [UInt8]]
     /// Access tokens (HS256).
     public let tokens: TokenService
+    /// This instance's Prometheus series (served at `/metrics`).
+    public let metrics: GatewayMetrics
+    /// Per-process rate limiter for `/v1/*`; nil when `rateLimitRPS` is 0.
+    public let rateLimiter: RateLimiter?
     let manifests: ManifestWriter
     let seals: SealStore
     let audit: AuditStore
     let identities: IdentityStore
 
-    /// Wires the services for `configuration`.
-    public init(configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system) async {
+    /// Wires the services for `configuration`; `rateLimitClock` drives the rate limiter's refills.
+    public init(
+        configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system,
+        rateLimitClock: MonotonicClock = .system
+    ) async {
         self.configuration = configuration
         self.tokens = await TokenService(secret: configuration.jwtSecret, expiryHours: configuration.jwtExpiryHours, clock: clock)
         self.identities = IdentityStore(database: database)
@@ -32,6 +39,10 @@ public struct GatewayServices: Sendable {
         self.manifests = ManifestWriter(database: database)
         self.seals = SealStore(database: database)
         self.audit = AuditStore(database: database)
+        self.metrics = GatewayMetrics(policyEngine: policy.name)
+        self.rateLimiter =
+            configuration.rateLimitRPS > 0
+            ? RateLimiter(rate: configuration.rateLimitRPS, burst: configuration.rateLimitBurst, clock: rateLimitClock) : nil
     }
 }
 

@@ -60,6 +60,8 @@ public struct AuditStore: Sendable {
 
     /// The filtered total and one page of records, newest first.
     public func query(_ f: AuditFilter, limit: Int, offset: Int) async throws -> (total: Int64, records: [AuditRecord]) {
+        database.operationBegan()
+        defer { database.operationEnded() }
         var total: Int64 = 0
         for try await (count) in try await database.client.query(
             """
@@ -100,6 +102,8 @@ public struct AuditStore: Sendable {
 
     /// Totals over the filtered manifests (`approvedOnly` is ignored: stats count both outcomes).
     public func stats(_ f: AuditFilter) async throws -> AuditStats {
+        database.operationBegan()
+        defer { database.operationEnded() }
         let rows = try await database.client.query(
             """
             SELECT count(*), count(*) FILTER (WHERE m.approved), count(*) FILTER (WHERE NOT m.approved),

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A region's PostgreSQL: a connection pool plus the transaction helper every write goes through.
 public final class Database: Sendable {
@@ -8,6 +9,25 @@ public final class Database: Sendable {
     /// Where it points (for logs; no password).
     public let configuration: DatabaseConfiguration
     let logger: Logger
+    private let inFlight = Atomic<Int>(0)
+
+    /// Database operations in flight (transactions, store queries, pings). postgres-nio exposes no
+    /// pool statistics; every operation holds at most one pooled connection at a time, so this is
+    /// an upper bound of the connections leased through this `Database`.
+    public var operationsInFlight: Int {
+        inFlight.load(ordering: .relaxed)
+    }
+
+    /// Counts one operation in `operationsInFlight`; every store operation starts with
+    /// `database.operationBegan(); defer { database.operationEnded() }`.
+    func operationBegan() {
+        inFlight.add(1, ordering: .relaxed)
+    }
+
+    /// Ends an operation counted by `operationBegan()`.
+    func operationEnded() {
+        inFlight.subtract(1, ordering: .relaxed)
+    }
 
     /// Creates the pool (it connects lazily once `run()` is active).
     public init(configuration: DatabaseConfiguration, logger: Logger) {
@@ -33,7 +53,9 @@ public final class Database: Sendable {
     public func transaction<T: Sendable>(
         isolation level: String = "READ COMMITTED", _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await client.withConnection { conn in
+        operationBegan()
+        defer { operationEnded() }
+        return try await client.withConnection { conn in
             try await conn.query("BEGIN ISOLATION LEVEL \(unescaped: level)", logger: logger)
             do {
                 let value = try await body(conn)
@@ -52,6 +74,8 @@ public final class Database: Sendable {
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
+                self.operationBegan()
+                defer { self.operationEnded() }
                 do {
                     let rows = try await self.client.query("SELECT 1", logger: self.logger)
                     for try await _ in rows {}

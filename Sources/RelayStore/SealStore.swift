@@ -23,6 +23,8 @@ public struct SealStore: Sendable {
 
     /// The seal `sealID`, its signed fields rebuilt from the stored manifest and seal rows; nil when unknown.
     public func seal(id sealID: String) async throws -> Seal? {
+        database.operationBegan()
+        defer { database.operationEnded() }
         let rows = try await database.client.query(
             """
             SELECT s.seal_id, s.manifest_id::text AS manifest_id, s.region, s.approved, s.policy_version, s.denial_reason,
@@ -57,6 +59,8 @@ public struct SealStore: Sendable {
     /// Executes the seal at `now` with ONE atomic statement: of any number of concurrent calls
     /// exactly one gets `.executed`. When nothing was updated, says why.
     public func markExecuted(id sealID: String, now: Timestamp) async throws -> ExecutionOutcome {
+        database.operationBegan()
+        defer { database.operationEnded() }
         let updated = try await database.client.query(
             """
             UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz

@@ -27,13 +27,6 @@ struct Serve: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "relay-gateway")
         let config: GatewayConfiguration
         let policy: BuiltinPolicyEngine
         do {
@@ -43,12 +36,26 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("relay-gateway: configuration error: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let level = logLevel
+        let format = config.logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler
+            switch format {
+            case .text: handler = StreamLogHandler.standardError(label: label)
+            case .json: handler = JSONLogHandler(label: label)
+            }
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "relay-gateway")
         logger.info(
             "starting",
             metadata: [
                 "region": "\(config.region)", "listen": "\(config.apiHost):\(config.apiPort)",
                 "database": "\(config.database)", "seal_key_id": "\(config.sealKey.keyID)",
                 "policy_engine": "\(policy.name)", "policy_dir": "\(config.policyDirectory)",
+                "rate_limit_rps": "\(config.rateLimitRPS)", "rate_limit_burst": "\(config.rateLimitBurst)",
+                "cors": "\(config.corsOrigins.map { "\($0)" } ?? "off")", "log_format": "\(config.logFormat.rawValue)",
             ])
         let database = Database(configuration: config.database, logger: logger)
         let services = await GatewayServices(configuration: config, database: database, policy: policy)

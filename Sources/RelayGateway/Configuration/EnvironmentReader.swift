@@ -30,4 +30,28 @@ struct EnvironmentReader: Sendable {
         default: throw ConfigurationError(setting: name, reason: "must be true or false (got '\(raw)')")
         }
     }
+
+    func double(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+        guard let raw = optional(name) else { return fallback }
+        guard let v = Double(raw), v.isFinite, range.contains(v) else {
+            throw ConfigurationError(setting: name, reason: "must be a number in \(range.lowerBound.formatted)...\(range.upperBound.formatted) (got '\(raw)')")
+        }
+        return v
+    }
+
+    /// One of `T`'s raw values (case-insensitive).
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) throws(ConfigurationError) -> T where T.RawValue == String {
+        guard let raw = optional(name) else { return fallback }
+        guard let v = T(rawValue: raw.lowercased()) else {
+            throw ConfigurationError(setting: name, reason: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(raw)')")
+        }
+        return v
+    }
+}
+
+extension Double {
+    /// Without a trailing ".0" for whole numbers (for messages).
+    fileprivate var formatted: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
 }

@@ -22,12 +22,21 @@ public struct GatewayConfiguration: Sendable {
     /// When false, validate/audit/mark-executed accept unauthenticated calls (a presented token
     /// must still be valid).
     public var authRequired: Bool
+    /// Requests per second each agent (or client IP) may make to `/v1/*`; 0 disables limiting.
+    public var rateLimitRPS: Double
+    /// Requests an idle agent (or client IP) may make back to back.
+    public var rateLimitBurst: Int
+    /// Origins allowed by CORS; nil sends no CORS headers.
+    public var corsOrigins: CORSOrigins?
+    /// Log line format.
+    public var logFormat: LogFormat
 
     /// Creates a configuration.
     public init(
         region: String, database: DatabaseConfiguration, apiHost: String = "127.0.0.1", apiPort: Int = 8000,
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
-        maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true
+        maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true,
+        rateLimitRPS: Double = 100, rateLimitBurst: Int = 200, corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text
     ) {
         self.jwtSecret = jwtSecret
         self.jwtExpiryHours = jwtExpiryHours
@@ -40,6 +49,10 @@ public struct GatewayConfiguration: Sendable {
         self.sealTTLMinutes = sealTTLMinutes
         self.policyDirectory = policyDirectory
         self.maxBodyBytes = maxBodyBytes
+        self.rateLimitRPS = rateLimitRPS
+        self.rateLimitBurst = rateLimitBurst
+        self.corsOrigins = corsOrigins
+        self.logFormat = logFormat
     }
 
     /// Reads the configuration from `environment`; the first problem found is thrown.
@@ -66,7 +79,11 @@ public struct GatewayConfiguration: Sendable {
             maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)),
             jwtSecret: try loadJWTSecret(env),
             jwtExpiryHours: try env.int("RELAY_JWT_EXPIRY_HOURS", default: 24, range: 1...8760),
-            authRequired: try env.bool("RELAY_AUTH_REQUIRED", default: true))
+            authRequired: try env.bool("RELAY_AUTH_REQUIRED", default: true),
+            rateLimitRPS: try env.double("RELAY_RATE_LIMIT_RPS", default: 100, range: 0...1_000_000),
+            rateLimitBurst: try env.int("RELAY_RATE_LIMIT_BURST", default: 200, range: 1...1_000_000),
+            corsOrigins: try corsOrigins(env),
+            logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text))
     }
 
     static func loadJWTSecret(_ env: EnvironmentReader) throws(ConfigurationError) -> String {
@@ -79,6 +96,14 @@ public struct GatewayConfiguration: Sendable {
                 reason: "too short (\(secret.utf8.count) bytes): HS256 needs at least \(TokenService.minimumSecretBytes)")
         }
         return secret
+    }
+
+    /// `RELAY_CORS_ORIGINS`: unset means CORS off.
+    static func corsOrigins(_ env: EnvironmentReader) throws(ConfigurationError) -> CORSOrigins? {
+        guard let raw = env.optional("RELAY_CORS_ORIGINS") else { return nil }
+        do { return try CORSOrigins.parse(raw) } catch {
+            throw ConfigurationError(setting: "RELAY_CORS_ORIGINS", reason: error.reason)
+        }
     }
 
     /// `RELAY_PRIVATE_KEY` (base64 seed) or `RELAY_PRIVATE_KEY_FILE` (a file holding it, mode 0600).

@@ -3,22 +3,36 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// One log line per request: method, path (no query string: it may carry ids but never
-/// secrets; tokens travel in headers, which are not logged), status and duration.
-public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+/// One log line per request: method, route template, path (no query string: it may carry ids),
+/// status, duration, client IP; the request id comes from the logger's metadata. Headers are
+/// never logged: tokens travel in `Authorization`.
+public struct RequestLogMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     /// Creates the middleware.
     public init() {}
 
+    /// Serves the request and logs its line (also when an error escapes).
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let response = try await next(request, context)
+        do {
+            let response = try await next(request, context)
+            log(request, context, status: Int(response.status.code), since: start)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            log(request, context, status: Int(status.code), since: start)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
         let ms = (ContinuousClock.now - start) / .milliseconds(1)
         context.logger.info(
             "request",
             metadata: [
-                "method": "\(request.method)", "path": "\(request.uri.path)",
-                "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", ms))",
+                "method": "\(request.method)", "route": "\(context.routeLabel)",
+                "path": "\(request.uri.path)", "status": "\(status)",
+                "duration_ms": "\(String(format: "%.2f", ms))",
+                "client_ip": "\(context.remoteAddress?.ipAddress ?? "unknown")",
             ])
-        return response
     }
 }

@@ -42,9 +42,12 @@ struct ManifestRoutes {
         }
 
         let decision: PolicyDecision
+        let evaluationStart = ContinuousClock.now
         do {
             decision = try await services.policy.evaluate(manifest.policyInput)
+            services.metrics.recordPolicyEvaluation(engine: services.policy.name, duration: ContinuousClock.now - evaluationStart, failed: false)
         } catch {
+            services.metrics.recordPolicyEvaluation(engine: services.policy.name, duration: ContinuousClock.now - evaluationStart, failed: true)
             // Fail closed: no decision, no seal, nothing written.
             context.logger.error("policy engine failed", metadata: ["engine": "\(services.policy.name)", "error": "\(error)"])
             throw APIError(.serviceUnavailable, "Policy engine unavailable")
@@ -65,6 +68,7 @@ struct ManifestRoutes {
                 "manifest_id": "\(manifest.id)", "approved": "\(decision.approved)", "dry_run": "\(dryRun)",
                 "provider": "\(manifest.action.provider)", "method": "\(manifest.action.method)",
             ])
+        services.metrics.recordDecision(approved: decision.approved)
         // Dry runs get no seal: an unstored seal must never look executable to an offline verifier.
         let sealJSON: JSONValue = decision.approved && !dryRun ? seal.jsonValue : .null
         return JSONResponse(

@@ -60,6 +60,7 @@ struct SealRoutes {
         switch try await services.seals.markExecuted(id: id, now: now) {
         case .executed(let at):
             context.logger.info("seal executed", metadata: ["seal_id": "\(id)"])
+            services.metrics.recordSealExecuted()
             return JSONResponse(
                 .ok,
                 [

@@ -25,30 +25,34 @@ struct TestGateway {
     static let jwtSecret = "test-secret-test-secret-test-secret-0123456789"
 
     static func make(
-        ttlMinutes: Int = 5, policy: (any PolicyEngine)? = nil, maxBodyBytes: Int = 1 << 20, authRequired: Bool = false
+        ttlMinutes: Int = 5, policy: (any PolicyEngine)? = nil, maxBodyBytes: Int = 1 << 20, authRequired: Bool = false,
+        rateLimitClock: MonotonicClock = .system, configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> TestGateway {
         let cluster = try await SharedCluster.shared.cluster()
         let name = try await SharedCluster.shared.freshDatabase(prefix: "gw")
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
-        let config = GatewayConfiguration(
+        var config = GatewayConfiguration(
             region: "test-1",
             database: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 8),
             sealKey: SigningKey.generate().key, sealTTLMinutes: ttlMinutes,
             policyDirectory: repoRoot + "/gateway/policies", maxBodyBytes: maxBodyBytes, jwtSecret: jwtSecret,
             authRequired: authRequired)
+        configure(&config)
         let engine = try policy ?? BuiltinPolicyEngine.load(directory: config.policyDirectory)
         let clock = OffsetClock()
         let services = await GatewayServices(
             configuration: config, database: Database(configuration: config.database, logger: logger), policy: engine,
-            clock: clock.clock)
+            clock: clock.clock, rateLimitClock: rateLimitClock)
         return TestGateway(services: services, clock: clock, databaseName: name, cluster: cluster)
     }
 
-    /// Runs the gateway (migrations first) and hands `body` a real HTTP client bound to it.
-    func run<T: Sendable>(_ body: @Sendable (HTTPTestClient) async throws -> T) async throws -> T {
-        var logger = Logger(label: "test-gateway")
-        logger.logLevel = .warning
+    /// Runs the gateway (migrations first) and hands `body` a real HTTP client bound to it;
+    /// `logger` replaces the quiet default (tests that read log lines pass a capturing one).
+    func run<T: Sendable>(logger: Logger? = nil, _ body: @Sendable (HTTPTestClient) async throws -> T) async throws -> T {
+        var quiet = Logger(label: "test-gateway")
+        quiet.logLevel = .warning
+        let logger = logger ?? quiet
         let app = Gateway.application(services: services, logger: logger)
         return try await app.test(.ahc(.http)) { client in
             try await body(HTTPTestClient(client: client))
