@@ -19,7 +19,8 @@ echo "building ($CONFIG, $SCRATCH)..." >&2
 swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-gateway >&2
 swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-local >&2
 
-"$SCRATCH/$CONFIG/relay-local" up --region bench --gateway-port "$PORT" --state-dir "$STATE" --env-file "$STATE/env" \
+# Rate limiting off: the benchmark measures the gateway, not the limiter.
+RELAY_RATE_LIMIT_RPS=0 "$SCRATCH/$CONFIG/relay-local" up --region bench --gateway-port "$PORT" --state-dir "$STATE" --env-file "$STATE/env" \
   >"$STATE/relay-local.out" 2>&1 &
 LOCAL_PID=$!
 cleanup() { kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; rm -rf "$STATE"; }
@@ -40,7 +41,8 @@ for c in $CONNECTIONS; do
     "$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$gw")" "$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$gw")" \
     "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")"
   pg=$("$PGBENCH" -n -M extended -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -r -f bench/gateway/inserts.sql \
-       -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" "$RELAY_LOCAL_PG_DATABASE" 2>&1)
+       -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" "$RELAY_LOCAL_PG_DATABASE" 2>&1) \
+    || { echo "pgbench failed:" >&2; echo "$pg" >&2; exit 1; }
   pg_rps=$(grep -E '^tps' <<<"$pg" | sed -E 's/tps = ([0-9.]+).*/\1/')
   pg_lat=$(grep -E '^latency average' <<<"$pg" | sed -E 's/latency average = ([0-9.]+).*/\1/')
   pg_fail=$(grep -E 'number of failed transactions' <<<"$pg" | sed -E 's/.*: ([0-9]+).*/\1/')
