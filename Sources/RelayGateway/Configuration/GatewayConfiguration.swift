@@ -16,12 +16,14 @@ public struct GatewayConfiguration: Sendable {
     public var policyDirectory: String
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// The policy engine: builtin (over ``policyDirectory``) or an OPA server.
+    public var policyEngine: PolicyEngineSelection
 
     /// Creates a configuration.
     public init(
         region: String, database: DatabaseConfiguration, apiHost: String = "127.0.0.1", apiPort: Int = 8000,
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20, policyEngine: PolicyEngineSelection = .builtin
     ) {
         self.region = region
         self.database = database
@@ -31,6 +33,7 @@ public struct GatewayConfiguration: Sendable {
         self.sealTTLMinutes = sealTTLMinutes
         self.policyDirectory = policyDirectory
         self.maxBodyBytes = maxBodyBytes
+        self.policyEngine = policyEngine
     }
 
     /// Reads the configuration from `environment`; the first problem found is thrown.
@@ -54,7 +57,8 @@ public struct GatewayConfiguration: Sendable {
             sealKey: try loadSealKey(env),
             sealTTLMinutes: try env.int("RELAY_SEAL_TTL_MINUTES", default: 5, range: 1...1440),
             policyDirectory: try env.string("RELAY_POLICY_DIR", default: "gateway/policies"),
-            maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)))
+            maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)),
+            policyEngine: try PolicyEngineSelection.fromEnvironment(env))
     }
 
     /// `RELAY_PRIVATE_KEY` (base64 seed) or `RELAY_PRIVATE_KEY_FILE` (a file holding it, mode 0600).
