@@ -131,7 +131,10 @@ public final class OPAPolicyEngine: PolicyEngine {
             if error == .connectTimeout { return "connect timed out" }
             if error == .remoteConnectionClosed { return "connection closed by OPA before an answer" }
         }
-        return "\(error)"
+        let text = "\(error)"
+        // NIO's connect error reads "connection reset (error set): Connection refused) (errno: 111)".
+        if text.contains("Connection refused") { return "connection refused (is OPA running at that address?)" }
+        return text
     }
 
     /// The first 300 printable characters of an error body.
