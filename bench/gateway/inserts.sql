@@ -11,7 +11,7 @@ VALUES (gen_random_uuid(), 'bench', '1.0', now(), 'agent_bench', 'org_bench', NU
 RETURNING manifest_id AS mid \gset
 INSERT INTO seals (seal_id, manifest_id, region, approved, policy_version, denial_reason, key_id,
     public_key, signature, signed_payload, issued_at, expires_at)
-VALUES ('seal_bench_' || replace(:'mid', '-', ''), :'mid', 'bench', true, '1.0.0+0123abcd', NULL, '0123456789abcdef',
+VALUES ('seal_bench_' || replace(:mid::text, '-', ''), :mid::uuid, 'bench', true, '1.0.0+0123abcd', NULL, '0123456789abcdef',
     decode(repeat('ab', 32), 'hex'), decode(repeat('cd', 64), 'hex'), decode(repeat('ef', 420), 'hex'),
     now(), now() + interval '5 minutes');
 END;

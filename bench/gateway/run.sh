@@ -19,9 +19,11 @@ PGBENCH=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbenc
 # The OPA server's per-request log would cost more than the benchmark measures.
 export RELAY_OPA_SERVER_QUIET=1
 
-echo "building ($CONFIG)..." >&2
-swift build -c "$CONFIG" --product relay-gateway >&2
-swift build -c "$CONFIG" --product relay-local >&2
+# A separate scratch path, so a release build never blocks (or is blocked by) debug builds.
+SCRATCH=".build-$CONFIG"
+echo "building ($CONFIG, $SCRATCH)..." >&2
+swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-gateway >&2
+swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-local >&2
 if [[ " $ENGINES " == *" opa "* ]]; then scripts/install-opa.sh; fi
 
 LOCAL_PID=
@@ -36,7 +38,7 @@ trap cleanup EXIT
 start_local() {
   local state="$STATE_ROOT/$1"
   mkdir -p "$state"
-  ".build/$CONFIG/relay-local" up --region "bench-$1" --gateway-port "$PORT" --state-dir "$state" \
+  "$SCRATCH/$CONFIG/relay-local" up --region "bench-$1" --gateway-port "$PORT" --state-dir "$state" \
     --env-file "$state/env" --policy-engine "$1" >"$state/relay-local.out" 2>&1 &
   LOCAL_PID=$!
   for _ in $(seq 1 240); do

@@ -28,8 +28,7 @@ public final class OPAPolicyEngine: PolicyEngine {
     /// Creates an engine and its HTTP client.
     public init(configuration: OPAConfiguration) {
         self.configuration = configuration
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.components.seconds) * 1_000_000_000
-            + configuration.timeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount(configuration.timeout)
         var clientConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: timeout, read: timeout))
@@ -103,7 +102,7 @@ public final class OPAPolicyEngine: PolicyEngine {
         let status: HTTPResponseStatus
         do {
             // Connect and read timeouts are set on the client; the deadline bounds a trickling answer.
-            let response = try await client.execute(request, deadline: .now() + timeAmount(configuration.timeout * 2))
+            let response = try await client.execute(request, deadline: .now() + TimeAmount(configuration.timeout * 2))
             status = response.status
             bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
         } catch {
@@ -117,11 +116,6 @@ public final class OPAPolicyEngine: PolicyEngine {
         } catch {
             throw OPAError.malformedResponse(url: url, reason: error.description)
         }
-    }
-
-    private func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// A short, printable rendering of an HTTP client error.

@@ -31,9 +31,7 @@ public struct OPAPolicyPublisher: Sendable {
         let status: HTTPResponseStatus
         let body: ByteBuffer
         do {
-            let (seconds, attoseconds) = timeout.components
-            let response = try await HTTPClient.shared.execute(
-                request, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(timeout))
             status = response.status
             body = try await response.body.collect(upTo: 1 << 20)
         } catch {
