@@ -5,12 +5,13 @@ CONFIG ?= debug
 .PHONY: run test build deps bench-gateway clean
 
 ## run: a local Relay region (PostgreSQL + gateway) on printed URLs; Ctrl-C stops everything.
+## RELAY_POLICY_ENGINE=opa make run also starts the local OPA server and pushes the compiled policies.
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product relay-gateway
 	$(SWIFT) build -c $(CONFIG) --product relay-local
-	.build/$(CONFIG)/relay-local up
+	.build/$(CONFIG)/relay-local up --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}"
 
-## test: the whole test suite (starts its own PostgreSQL clusters).
+## test: the whole test suite (starts its own PostgreSQL clusters and OPA servers).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -18,8 +19,10 @@ test: deps
 build:
 	$(SWIFT) build -c $(CONFIG)
 
+## deps: Debian packages, and the real OPA engine in .local/opa/ (for tests and the OPA engine).
 deps:
 	@scripts/install-deps.sh
+	@scripts/install-opa.sh
 
 ## bench-gateway: validate throughput at 16 and 64 connections vs a pgbench ceiling (release build).
 bench-gateway:

@@ -36,12 +36,13 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
-        // Policy engines: the builtin YAML rules engine (OPA comes later).
+        // Policy engines: the builtin YAML rules engine, the OPA REST client, the YAML → Rego compiler.
         .target(
             name: "RelayPolicy",
             dependencies: [
                 "RelayCore", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // HTTP API v1 on Hummingbird 2.
@@ -75,13 +76,16 @@ let package = Package(
         .executableTarget(
             name: "relay-local",
             dependencies: [
-                "RelayLocal", "RelayCore",
+                "RelayLocal", "RelayCore", "RelayPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"]),
-        .testTarget(name: "RelayPolicyTests", dependencies: ["RelayPolicy"]),
+        .testTarget(
+            name: "RelayPolicyTests",
+            dependencies: ["RelayPolicy", "RelayLocal", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayLocal"]),
         .testTarget(
             name: "RelayLocalTests", dependencies: ["RelayLocal", .product(name: "Logging", package: "swift-log")]),

@@ -11,6 +11,6 @@ public protocol PolicyEngine: Sendable {
     func evaluate(_ input: JSONValue) async throws -> PolicyDecision
     /// Current policy version string.
     func policyVersion() async throws -> String
-    /// Engine name for health output ("builtin").
+    /// Engine name for health output ("builtin" or "opa").
     var name: String { get }
 }

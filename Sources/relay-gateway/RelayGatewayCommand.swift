@@ -15,7 +15,7 @@ struct RelayGatewayCommand: AsyncParsableCommand {
             Configuration comes from RELAY_* environment variables (see README, "Configuration").
             A missing or invalid setting stops start-up with one line naming it.
             """,
-        subcommands: [Serve.self, Keygen.self],
+        subcommands: [Serve.self, Keygen.self, PolicyCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -28,10 +28,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config: GatewayConfiguration
-        let policy: BuiltinPolicyEngine
+        let policy: any PolicyEngine
         do {
             config = try GatewayConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
-            policy = try BuiltinPolicyEngine.load(directory: config.policyDirectory)
+            switch config.policyEngine {
+            case .builtin: policy = try BuiltinPolicyEngine.load(directory: config.policyDirectory)
+            case .opa(let opa): policy = OPAPolicyEngine(configuration: opa)
+            }
         } catch {
             FileHandle.standardError.write(Data("relay-gateway: configuration error: \(error)\n".utf8))
             throw ExitCode(2)
@@ -48,18 +51,39 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "relay-gateway")
-        logger.info(
-            "starting",
-            metadata: [
-                "region": "\(config.region)", "listen": "\(config.apiHost):\(config.apiPort)",
-                "database": "\(config.database)", "seal_key_id": "\(config.sealKey.keyID)",
-                "policy_engine": "\(policy.name)", "policy_dir": "\(config.policyDirectory)",
-                "rate_limit_rps": "\(config.rateLimitRPS)", "rate_limit_burst": "\(config.rateLimitBurst)",
-                "cors": "\(config.corsOrigins.map { "\($0)" } ?? "off")", "log_format": "\(config.logFormat.rawValue)",
-            ])
+        var metadata: Logger.Metadata = [
+            "region": "\(config.region)", "listen": "\(config.apiHost):\(config.apiPort)",
+            "database": "\(config.database)", "seal_key_id": "\(config.sealKey.keyID)",
+            "policy_engine": "\(policy.name)",
+            "rate_limit_rps": "\(config.rateLimitRPS)", "rate_limit_burst": "\(config.rateLimitBurst)",
+            "cors": "\(config.corsOrigins.map { "\($0)" } ?? "off")", "log_format": "\(config.logFormat.rawValue)",
+            "auth_required": "\(config.authRequired)",
+        ]
+        switch config.policyEngine {
+        case .builtin: metadata["policy_dir"] = "\(config.policyDirectory)"
+        case .opa(let opa):
+            metadata["opa_url"] = "\(opa.url)"
+            metadata["policy_path"] = "\(opa.policyPath)"
+        }
+        logger.info("starting", metadata: metadata)
+        if case .opa = config.policyEngine {
+            // Not fatal: the gateway answers 503 until OPA is up, and recovers by itself.
+            do {
+                let version = try await policy.policyVersion()
+                logger.info("OPA reachable", metadata: ["policy_version": "\(version)"])
+            } catch {
+                logger.warning("OPA not ready; validations fail closed (503) until it answers", metadata: ["error": "\(error)"])
+            }
+        }
         let database = Database(configuration: config.database, logger: logger)
         let services = await GatewayServices(configuration: config, database: database, policy: policy)
-        try await Gateway.application(services: services, logger: logger).runService()
+        do {
+            try await Gateway.application(services: services, logger: logger).runService()
+        } catch {
+            try? await (policy as? OPAPolicyEngine)?.shutdown()
+            throw error
+        }
+        try await (policy as? OPAPolicyEngine)?.shutdown()
     }
 }
 

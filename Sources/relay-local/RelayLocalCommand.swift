@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RelayCore
 import RelayLocal
+import RelayPolicy
 
 @main
 struct RelayLocalCommand: AsyncParsableCommand {
@@ -33,6 +34,12 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Folder with the builtin engine's YAML policies.")
     var policyDir = "gateway/policies"
 
+    @Option(help: "Policy engine of the gateway: builtin, or opa (starts tools/opa_server.py and pushes the compiled policies). Default: $RELAY_POLICY_ENGINE, else builtin.")
+    var policyEngine = ProcessInfo.processInfo.environment["RELAY_POLICY_ENGINE"].flatMap { $0.isEmpty ? nil : $0 } ?? "builtin"
+
+    @Option(help: "The local OPA server script (for --policy-engine opa).")
+    var opaServer = "tools/opa_server.py"
+
     @Flag(help: "Start, check health, print the URLs and stop again (smoke test of the run command).")
     var once = false
 
@@ -41,6 +48,12 @@ struct Up: AsyncParsableCommand {
 
     @Flag(help: "Require JWTs on validate/audit/mark-executed (RELAY_AUTH_REQUIRED=true). Off by default for the demo.")
     var authRequired = false
+
+    func validate() throws {
+        guard ["builtin", "opa"].contains(policyEngine) else {
+            throw ValidationError("--policy-engine must be 'builtin' or 'opa' (got '\(policyEngine)')")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "relay-local")
@@ -54,6 +67,7 @@ struct Up: AsyncParsableCommand {
 
         let cluster = try await PostgresCluster.start(PostgresClusterOptions(name: region), logger: logger)
         var gateway: Process?
+        var opa: OPAServer?
         do {
             try await cluster.createRole("relay", password: nil, login: true, superuser: false)
             try await cluster.createDatabase("relay", owner: "relay")
@@ -61,12 +75,17 @@ struct Up: AsyncParsableCommand {
             let keyFile = try secretFile(in: keys, name: "\(region)-seal.key") { Base64.encode(SigningKey.generate().seed) }
             let jwtSecret = try String(contentsOfFile: try secretFile(in: keys, name: "jwt.secret") { Hex.random(bytes: 32) }, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            let env = [
+            var env = [
                 "RELAY_REGION": region, "RELAY_DB_HOST": cluster.host, "RELAY_DB_PORT": "\(cluster.port)",
                 "RELAY_DB_NAME": "relay", "RELAY_DB_USER": "relay", "RELAY_PRIVATE_KEY_FILE": keyFile,
                 "RELAY_API_HOST": "127.0.0.1", "RELAY_API_PORT": "\(gatewayPort)", "RELAY_POLICY_DIR": policyDir,
                 "RELAY_JWT_SECRET": jwtSecret, "RELAY_AUTH_REQUIRED": "\(authRequired)",
             ]
+            env["RELAY_POLICY_ENGINE"] = policyEngine
+            if policyEngine == "opa" {
+                opa = try await startOPA(log: logs.appendingPathComponent("opa-\(region).log").path, logger: logger)
+                env["RELAY_OPA_URL"] = opa!.url
+            }
             let logFile = logs.appendingPathComponent("gateway-\(region).log")
             gateway = try LocalProcess.launch(executable: LocalProcess.sibling("relay-gateway"), environment: env, log: logFile)
             let url = "http://127.0.0.1:\(gatewayPort)"
@@ -79,6 +98,8 @@ struct Up: AsyncParsableCommand {
                     RELAY_LOCAL_PG_PORT=\(cluster.port)
                     RELAY_LOCAL_PG_SUPERUSER=\(cluster.superuser)
                     RELAY_LOCAL_PG_DATABASE=relay
+                    RELAY_LOCAL_POLICY_ENGINE=\(policyEngine)
+                    RELAY_LOCAL_OPA_URL=\(opa?.url ?? "")
 
                     """
                 try text.write(toFile: envFile, atomically: true, encoding: .utf8)
@@ -89,6 +110,7 @@ struct Up: AsyncParsableCommand {
                 Relay is running locally.
                   region      \(region)
                   gateway     \(url)   (health: \(url)/health)
+                  policy      \(opa.map { "opa at \($0.url) (log: \(logs.path)/opa-\(region).log)" } ?? "builtin (\(policyDir))")
                   postgres    postgresql://postgres@127.0.0.1:\(cluster.port)/relay   (data: \(cluster.directory))
                   logs        \(logs.path)/
 
@@ -107,13 +129,38 @@ struct Up: AsyncParsableCommand {
         } catch {
             logger.error("start-up failed: \(error)")
             gateway.map(LocalProcess.stop)
+            await opa?.stop()
             try? await cluster.stop()
             throw ExitCode.failure
         }
         logger.info("stopping")
         gateway.map(LocalProcess.stop)
+        await opa?.stop()
         try await cluster.stop()
         logger.info("stopped; nothing left running")
+    }
+
+    /// Starts the local OPA server (the real OPA engine) and pushes the compiled policies to it.
+    private func startOPA(log: String, logger: Logger) async throws -> OPAServer {
+        let script = URL(fileURLWithPath: opaServer).standardizedFileURL
+        let repositoryRoot = script.deletingLastPathComponent().deletingLastPathComponent().path
+        try OPAServer.installEngine(repositoryRoot: repositoryRoot)
+        let policies: PolicySet
+        do {
+            policies = try PolicySet.load(directory: policyDir)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let server = try await OPAServer.start(script: script.path, log: log)
+        do {
+            let modules = RegoCompiler.compile(policies)
+            try await OPAPolicyPublisher(url: server.url).push(modules.all)
+            logger.info("OPA ready", metadata: ["url": "\(server.url)", "policy_version": "\(modules.policyVersion)"])
+        } catch {
+            await server.stop()
+            throw error
+        }
+        return server
     }
 
     /// A secret file in `dir`, created (0600) with `make()` on first use, so keys survive restarts.

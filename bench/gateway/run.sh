@@ -1,57 +1,101 @@
 #!/usr/bin/env bash
 # Gateway benchmark: unique-manifest load on POST /v1/manifest/validate at 16 and 64 connections
-# (wrk), and pgbench running the same inserts against the same database as the ceiling.
-# Prints req/s, p50/p99 and the gateway/pgbench ratio per concurrency. Everything on 127.0.0.1.
-# Env: BENCH_SECONDS (default 20), BENCH_CONNECTIONS (default "16 64"), CONFIG (default release).
+# (wrk) against a gateway with each policy engine (builtin, then OPA via tools/opa_server.py),
+# and pgbench running the same inserts against the same database as the ceiling.
+# Prints req/s, p50/p99 per engine and concurrency, and the gateway/pgbench and opa/builtin ratios.
+# Everything on 127.0.0.1.
+# Env: BENCH_SECONDS (default 20), BENCH_CONNECTIONS (default "16 64"), BENCH_ENGINES (default
+# "builtin opa"), CONFIG (default release).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/opt/swift/usr/bin"
 SECONDS_PER_RUN=${BENCH_SECONDS:-20}
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64"}
+ENGINES=${BENCH_ENGINES:-"builtin opa"}
 CONFIG=${CONFIG:-release}
 PORT=${BENCH_PORT:-18080}
-STATE=$(mktemp -d /tmp/relay-bench-XXXXXX)
+STATE_ROOT=$(mktemp -d /tmp/relay-bench-XXXXXX)
 PGBENCH=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbench)
+# The OPA server's per-request log would cost more than the benchmark measures.
+export RELAY_OPA_SERVER_QUIET=1
 
 # A separate scratch path, so a release build never blocks (or is blocked by) debug builds.
 SCRATCH=".build-$CONFIG"
 echo "building ($CONFIG, $SCRATCH)..." >&2
 swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-gateway >&2
 swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-local >&2
+if [[ " $ENGINES " == *" opa "* ]]; then scripts/install-opa.sh; fi
 
-# Rate limiting off: the benchmark measures the gateway, not the limiter.
-RELAY_RATE_LIMIT_RPS=0 "$SCRATCH/$CONFIG/relay-local" up --region bench --gateway-port "$PORT" --state-dir "$STATE" --env-file "$STATE/env" \
-  >"$STATE/relay-local.out" 2>&1 &
-LOCAL_PID=$!
-cleanup() { kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; rm -rf "$STATE"; }
+LOCAL_PID=
+stop_local() {
+  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
+  LOCAL_PID=
+}
+cleanup() { stop_local; rm -rf "$STATE_ROOT"; }
 trap cleanup EXIT
-for _ in $(seq 1 240); do [[ -s "$STATE/env" ]] && break; kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$STATE/relay-local.out"; exit 1; }; sleep 0.5; done
-# shellcheck disable=SC1091
-source "$STATE/env"
-PSQL=(psql -X -q -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" -d "$RELAY_LOCAL_PG_DATABASE")
 
-printf "\n%-6s %-10s %10s %9s %9s %7s\n" conns system "req/s" "p50 ms" "p99 ms" errors
-results=()
-for c in $CONNECTIONS; do
-  threads=$(( c < 2 ? 1 : 2 ))
-  gw=$(wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s bench/gateway/validate.lua \
-       "$RELAY_LOCAL_GATEWAY_URL" -- "$RANDOM" | grep '^RESULT')
-  gw_rps=$(sed -E 's/.*req_s=([0-9.]+).*/\1/' <<<"$gw")
-  printf "%-6s %-10s %10s %9s %9s %7s\n" "$c" gateway "$gw_rps" \
-    "$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$gw")" "$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$gw")" \
-    "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")"
-  pg=$("$PGBENCH" -n -M extended -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -r -f bench/gateway/inserts.sql \
-       -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" "$RELAY_LOCAL_PG_DATABASE" 2>&1) \
-    || { echo "pgbench failed:" >&2; echo "$pg" >&2; exit 1; }
-  pg_rps=$(grep -E '^tps' <<<"$pg" | sed -E 's/tps = ([0-9.]+).*/\1/')
-  pg_lat=$(grep -E '^latency average' <<<"$pg" | sed -E 's/latency average = ([0-9.]+).*/\1/')
-  pg_fail=$(grep -E 'number of failed transactions' <<<"$pg" | sed -E 's/.*: ([0-9]+).*/\1/')
-  printf "%-6s %-10s %10s %9s %9s %7s\n" "$c" pgbench "$pg_rps" "avg $pg_lat" "-" "${pg_fail:-0}"
-  results+=("$c $gw_rps $pg_rps")
+# start_local ENGINE: a local region whose gateway uses ENGINE; sources its env file.
+start_local() {
+  local state="$STATE_ROOT/$1"
+  mkdir -p "$state"
+  # Rate limiting off: the benchmark measures the gateway, not the limiter.
+  RELAY_RATE_LIMIT_RPS=0 "$SCRATCH/$CONFIG/relay-local" up --region "bench-$1" --gateway-port "$PORT" --state-dir "$state" \
+    --env-file "$state/env" --policy-engine "$1" >"$state/relay-local.out" 2>&1 &
+  LOCAL_PID=$!
+  for _ in $(seq 1 240); do
+    [[ -s "$state/env" ]] && break
+    kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$state/relay-local.out"; exit 1; }
+    sleep 0.5
+  done
+  # shellcheck disable=SC1091
+  source "$state/env"
+}
+
+field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }
+
+declare -A RPS
+rows=()
+pgbench_done=0
+for engine in $ENGINES; do
+  echo "running the $engine engine..." >&2
+  start_local "$engine"
+  for c in $CONNECTIONS; do
+    threads=$(( c < 2 ? 1 : 2 ))
+    gw=$(wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s bench/gateway/validate.lua \
+         "$RELAY_LOCAL_GATEWAY_URL" -- "$RANDOM" | grep '^RESULT')
+    RPS[$engine,$c]=$(field req_s "$gw")
+    rows+=("$(printf "%-6s %-16s %10s %9s %9s %7s" "$c" "gateway-$engine" "${RPS[$engine,$c]}" \
+      "$(field p50_ms "$gw")" "$(field p99_ms "$gw")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")")")
+  done
+  if (( ! pgbench_done )); then
+    # The ceiling: the gateway's own inserts, straight into the same database, no HTTP and no policy.
+    for c in $CONNECTIONS; do
+      threads=$(( c < 2 ? 1 : 2 ))
+      pg=$("$PGBENCH" -n -M extended -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -r -f bench/gateway/inserts.sql \
+           -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" "$RELAY_LOCAL_PG_DATABASE" 2>&1) \
+        || { echo "pgbench failed:" >&2; echo "$pg" >&2; exit 1; }
+      RPS[pgbench,$c]=$(grep -E '^tps' <<<"$pg" | sed -E 's/tps = ([0-9.]+).*/\1/')
+      pg_lat=$(grep -E '^latency average' <<<"$pg" | sed -E 's/latency average = ([0-9.]+).*/\1/')
+      pg_fail=$(grep -E 'number of failed transactions' <<<"$pg" | sed -E 's/.*: ([0-9]+).*/\1/')
+      rows+=("$(printf "%-6s %-16s %10s %9s %9s %7s" "$c" pgbench "${RPS[pgbench,$c]}" "avg $pg_lat" "-" "${pg_fail:-0}")")
+    done
+    pgbench_done=1
+  fi
+  PSQL=(psql -X -q -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" -d "$RELAY_LOCAL_PG_DATABASE")
+  echo "rows written with the $engine engine (gateway and pgbench): $("${PSQL[@]}" -tAc 'SELECT count(*) FROM manifests')" >&2
+  stop_local
 done
+
+printf "\n%-6s %-16s %10s %9s %9s %7s\n" conns system "req/s" "p50 ms" "p99 ms" errors
+printf "%s\n" "${rows[@]}" | sort -s -n -k1,1
 echo
-for r in "${results[@]}"; do
-  read -r c g p <<<"$r"
-  awk -v c="$c" -v g="$g" -v p="$p" 'BEGIN { printf "ratio gateway/pgbench at %s connections: %.2f\n", c, g / p }'
+for c in $CONNECTIONS; do
+  for engine in $ENGINES; do
+    awk -v c="$c" -v e="$engine" -v g="${RPS[$engine,$c]}" -v p="${RPS[pgbench,$c]}" \
+      'BEGIN { printf "ratio gateway-%s/pgbench at %s connections: %.2f\n", e, c, g / p }'
+  done
+  if [[ -n "${RPS[builtin,$c]:-}" && -n "${RPS[opa,$c]:-}" ]]; then
+    awk -v c="$c" -v o="${RPS[opa,$c]}" -v b="${RPS[builtin,$c]}" \
+      'BEGIN { printf "ratio opa/builtin at %s connections: %.2f\n", c, o / b }'
+  fi
 done
-echo "rows written: $("${PSQL[@]}" -tAc 'SELECT count(*) FROM manifests')"

@@ -30,13 +30,16 @@ public struct GatewayConfiguration: Sendable {
     public var corsOrigins: CORSOrigins?
     /// Log line format.
     public var logFormat: LogFormat
+    /// The policy engine: builtin (over ``policyDirectory``) or an OPA server.
+    public var policyEngine: PolicyEngineSelection
 
     /// Creates a configuration.
     public init(
         region: String, database: DatabaseConfiguration, apiHost: String = "127.0.0.1", apiPort: Int = 8000,
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
         maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true,
-        rateLimitRPS: Double = 100, rateLimitBurst: Int = 200, corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text
+        rateLimitRPS: Double = 100, rateLimitBurst: Int = 200, corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text,
+        policyEngine: PolicyEngineSelection = .builtin
     ) {
         self.jwtSecret = jwtSecret
         self.jwtExpiryHours = jwtExpiryHours
@@ -53,6 +56,7 @@ public struct GatewayConfiguration: Sendable {
         self.rateLimitBurst = rateLimitBurst
         self.corsOrigins = corsOrigins
         self.logFormat = logFormat
+        self.policyEngine = policyEngine
     }
 
     /// Reads the configuration from `environment`; the first problem found is thrown.
@@ -83,7 +87,8 @@ public struct GatewayConfiguration: Sendable {
             rateLimitRPS: try env.double("RELAY_RATE_LIMIT_RPS", default: 100, range: 0...1_000_000),
             rateLimitBurst: try env.int("RELAY_RATE_LIMIT_BURST", default: 200, range: 1...1_000_000),
             corsOrigins: try corsOrigins(env),
-            logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text))
+            logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text),
+            policyEngine: try PolicyEngineSelection.fromEnvironment(env))
     }
 
     static func loadJWTSecret(_ env: EnvironmentReader) throws(ConfigurationError) -> String {
