@@ -53,8 +53,7 @@ start_local() {
 
 field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }
 
-declare -A RPS
-rows=()
+declare -A RPS ROW
 pgbench_done=0
 for engine in $ENGINES; do
   echo "running the $engine engine..." >&2
@@ -64,8 +63,8 @@ for engine in $ENGINES; do
     gw=$(wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s bench/gateway/validate.lua \
          "$RELAY_LOCAL_GATEWAY_URL" -- "$RANDOM" | grep '^RESULT')
     RPS[$engine,$c]=$(field req_s "$gw")
-    rows+=("$(printf "%-6s %-16s %10s %9s %9s %7s" "$c" "gateway-$engine" "${RPS[$engine,$c]}" \
-      "$(field p50_ms "$gw")" "$(field p99_ms "$gw")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")")")
+    ROW[$engine,$c]=$(printf "%-6s %-16s %10.1f %9s %9s %7s" "$c" "gateway-$engine" "${RPS[$engine,$c]}" \
+      "$(field p50_ms "$gw")" "$(field p99_ms "$gw")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")")
   done
   if (( ! pgbench_done )); then
     # The ceiling: the gateway's own inserts, straight into the same database, no HTTP and no policy.
@@ -77,7 +76,7 @@ for engine in $ENGINES; do
       RPS[pgbench,$c]=$(grep -E '^tps' <<<"$pg" | sed -E 's/tps = ([0-9.]+).*/\1/')
       pg_lat=$(grep -E '^latency average' <<<"$pg" | sed -E 's/latency average = ([0-9.]+).*/\1/')
       pg_fail=$(grep -E 'number of failed transactions' <<<"$pg" | sed -E 's/.*: ([0-9]+).*/\1/')
-      rows+=("$(printf "%-6s %-16s %10s %9s %9s %7s" "$c" pgbench "${RPS[pgbench,$c]}" "avg $pg_lat" "-" "${pg_fail:-0}")")
+      ROW[pgbench,$c]=$(printf "%-6s %-16s %10.1f %9s %9s %7s" "$c" pgbench "${RPS[pgbench,$c]}" "avg $pg_lat" "-" "${pg_fail:-0}")
     done
     pgbench_done=1
   fi
@@ -87,7 +86,9 @@ for engine in $ENGINES; do
 done
 
 printf "\n%-6s %-16s %10s %9s %9s %7s\n" conns system "req/s" "p50 ms" "p99 ms" errors
-printf "%s\n" "${rows[@]}" | sort -s -n -k1,1
+for c in $CONNECTIONS; do
+  for system in $ENGINES pgbench; do echo "${ROW[$system,$c]}"; done
+done
 echo
 for c in $CONNECTIONS; do
   for engine in $ENGINES; do
