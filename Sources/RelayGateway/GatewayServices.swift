@@ -47,6 +47,16 @@ public struct GatewayServices: Sendable {
 }
 
 extension GatewayServices {
+    /// Records a refused authorization of `principal` and returns the 403 to throw.
+    func forbidden(
+        _ principal: Principal, endpoint: String, context: RelayRequestContext, reason: String, message: String
+    ) async throws -> APIError {
+        try await recordAuth(
+            AuthEvent(type: "authorization", success: false, agentID: principal.agentID, orgID: principal.orgID,
+                      endpoint: endpoint, clientIP: context.clientIP, reason: reason))
+        return APIError(.forbidden, message)
+    }
+
     /// Appends an auth event stamped with this region and the current time.
     func recordAuth(_ event: AuthEvent) async throws {
         try await identities.record(event, region: configuration.region, now: clock.now())

@@ -42,10 +42,9 @@ struct IdentityRoutes {
         let orgID = try context.parameters.require("org_id")
         let principal = try requirePrincipal(context)
         guard principal.orgID == orgID else {
-            try await services.recordAuth(
-                AuthEvent(type: "authorization", success: false, agentID: principal.agentID, orgID: principal.orgID,
-                          endpoint: "GET /v1/orgs/{org_id}", clientIP: context.clientIP, reason: "cross-org access to \(orgID)"))
-            throw APIError(.forbidden, "Access to another organization is not allowed")
+            throw try await services.forbidden(
+                principal, endpoint: "GET /v1/orgs/{org_id}", context: context, reason: "cross-org access to \(orgID)",
+                message: "Access to another organization is not allowed")
         }
         guard let org = try await services.identities.organization(id: orgID) else {
             throw APIError(.notFound, "Organization not found")

@@ -34,11 +34,10 @@ struct ManifestRoutes {
         case .failure(let more): throw APIError.validation(errors + more.errors)
         }
         if let principal = context.principal, principal.orgID != manifest.agent.orgID {
-            try await services.recordAuth(
-                AuthEvent(type: "authorization", success: false, agentID: principal.agentID, orgID: principal.orgID,
-                          endpoint: "POST /v1/manifest/validate", clientIP: context.clientIP,
-                          reason: "manifest for another organization (\(manifest.agent.orgID))"))
-            throw APIError(.forbidden, "Token organization does not match manifest.agent.org_id")
+            throw try await services.forbidden(
+                principal, endpoint: "POST /v1/manifest/validate", context: context,
+                reason: "manifest for another organization (\(manifest.agent.orgID))",
+                message: "Token organization does not match manifest.agent.org_id")
         }
 
         let decision: PolicyDecision

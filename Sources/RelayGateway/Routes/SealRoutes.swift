@@ -45,11 +45,9 @@ struct SealRoutes {
         let id = try sealID(request)
         guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
         if let principal = context.principal, principal.orgID != seal.payload.orgID {
-            try await services.recordAuth(
-                AuthEvent(type: "authorization", success: false, agentID: principal.agentID, orgID: principal.orgID,
-                          endpoint: "POST /v1/seal/mark-executed", clientIP: context.clientIP,
-                          reason: "seal of another organization"))
-            throw APIError(.forbidden, "Seal belongs to another organization")
+            throw try await services.forbidden(
+                principal, endpoint: "POST /v1/seal/mark-executed", context: context,
+                reason: "seal of another organization", message: "Seal belongs to another organization")
         }
         let now = services.clock.now()
         let verdict = SealVerdict.judge(seal: seal, trustedKeys: services.trustedSealKeys, now: now)
