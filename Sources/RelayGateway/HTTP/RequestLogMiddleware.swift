@@ -12,20 +12,13 @@ public struct RequestLogMiddleware<Context: RemoteAddressRequestContext>: Router
 
     /// Serves the request and logs its line (also when an error escapes).
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            log(request, context, status: Int(response.status.code), since: start)
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            log(request, context, status: Int(status.code), since: start)
-            throw error
+        try await observingOutcome(request, context, next: next) { status, elapsed in
+            log(request, context, status: status, elapsed: elapsed)
         }
     }
 
-    private func log(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
-        let ms = (ContinuousClock.now - start) / .milliseconds(1)
+    private func log(_ request: Request, _ context: Context, status: Int, elapsed: Duration) {
+        let ms = elapsed / .milliseconds(1)
         context.logger.info(
             "request",
             metadata: [

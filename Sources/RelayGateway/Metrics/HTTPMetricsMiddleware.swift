@@ -13,21 +13,8 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Serves the request and records its count and latency.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            record(request, context, status: Int(response.status.code), since: start)
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            record(request, context, status: Int(status.code), since: start)
-            throw error
+        try await observingOutcome(request, context, next: next) { status, elapsed in
+            metrics.recordRequest(route: context.routeLabel, method: request.method.rawValue, status: status, duration: elapsed)
         }
-    }
-
-    private func record(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
-        metrics.recordRequest(
-            route: context.routeLabel, method: request.method.rawValue,
-            status: status, duration: ContinuousClock.now - start)
     }
 }
