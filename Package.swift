@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Domain types, canonical JSON, hashing, Ed25519 keys/signatures: no I/O.
@@ -45,11 +46,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // relay-dr services: the chainer, local verification, export (replication follows).
+        .target(
+            name: "RelayReplication",
+            dependencies: [
+                "RelayCore", "RelayStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // HTTP API v1 on Hummingbird 2.
         .target(
             name: "RelayGateway",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayPolicy",
+                "RelayCore", "RelayStore", "RelayPolicy", "RelayReplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +81,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "relay-dr",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RelayCore", "RelayStore", "RelayReplication",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "relay-local",
@@ -87,6 +102,10 @@ let package = Package(
             dependencies: ["RelayPolicy", "RelayLocal", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayLocal"]),
+        .testTarget(
+            name: "RelayReplicationTests",
+            dependencies: ["RelayReplication", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "RelayLocalTests", dependencies: ["RelayLocal", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -70,10 +70,16 @@ public struct IdentityStore: Sendable {
             agentID: "agent_" + Hex.random(bytes: 8), orgID: org.orgID, region: region, agentName: initialAgentName,
             description: nil, createdAt: now, isActive: true)
         try await database.transaction { conn in
+            let record = LedgerRecord.orgRegistered(
+                OrgRecord(orgID: org.orgID, orgName: name, contactEmail: contactEmail, createdAt: now))
             try await conn.query(
                 """
-                INSERT INTO organizations (org_id, region, org_name, contact_email, created_at)
-                VALUES (\(org.orgID), \(region), \(name), \(contactEmail), \(now.iso8601)::timestamptz)
+                WITH o AS (
+                    INSERT INTO organizations (org_id, region, org_name, contact_email, created_at)
+                    VALUES (\(org.orgID), \(region), \(name), \(contactEmail), \(now.iso8601)::timestamptz)
+                )
+                INSERT INTO ledger_outbox (region, kind, subject, body)
+                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
                 """, logger: database.logger)
             try await insert(agent, on: conn)
         }
@@ -90,10 +96,16 @@ public struct IdentityStore: Sendable {
     }
 
     private func insert(_ a: Agent, on conn: PostgresConnection) async throws {
+        let record = LedgerRecord.agentRegistered(
+            AgentRecord(agentID: a.agentID, orgID: a.orgID, agentName: a.agentName, description: a.description, createdAt: a.createdAt))
         try await conn.query(
             """
-            INSERT INTO agents (agent_id, org_id, region, agent_name, description, created_at)
-            VALUES (\(a.agentID), \(a.orgID), \(a.region), \(a.agentName), \(a.description), \(a.createdAt.iso8601)::timestamptz)
+            WITH a AS (
+                INSERT INTO agents (agent_id, org_id, region, agent_name, description, created_at)
+                VALUES (\(a.agentID), \(a.orgID), \(a.region), \(a.agentName), \(a.description), \(a.createdAt.iso8601)::timestamptz)
+            )
+            INSERT INTO ledger_outbox (region, kind, subject, body)
+            VALUES (\(a.region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
             """, logger: database.logger)
     }
 
@@ -151,13 +163,23 @@ public struct IdentityStore: Sendable {
         return out
     }
 
-    /// Appends an auth event.
+    /// Appends an auth event and its ledger record (one statement, so together or not at all).
     public func record(_ e: AuthEvent, region: String, now: Timestamp) async throws {
+        let record = LedgerRecord.authEvent(
+            AuthEventRecord(
+                eventID: UUID().uuidString.lowercased(), eventType: e.type, success: e.success, agentID: e.agentID,
+                orgID: e.orgID, endpoint: e.endpoint, clientIP: e.clientIP, reason: e.reason, createdAt: now))
+        database.operationBegan()
+        defer { database.operationEnded() }
         try await database.client.query(
             """
-            INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, client_ip, reason, created_at)
-            VALUES (\(UUID()), \(region), \(e.type), \(e.success), \(e.agentID), \(e.orgID), \(e.endpoint), \(e.clientIP),
-                \(e.reason), \(now.iso8601)::timestamptz)
+            WITH e AS (
+                INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, client_ip, reason, created_at)
+                VALUES (\(record.subject)::uuid, \(region), \(e.type), \(e.success), \(e.agentID), \(e.orgID), \(e.endpoint),
+                    \(e.clientIP), \(e.reason), \(now.iso8601)::timestamptz)
+            )
+            INSERT INTO ledger_outbox (region, kind, subject, body)
+            VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
             """, logger: database.logger)
     }
 }

@@ -61,11 +61,20 @@ public struct SealStore: Sendable {
     public func markExecuted(id sealID: String, now: Timestamp) async throws -> ExecutionOutcome {
         database.operationBegan()
         defer { database.operationEnded() }
+        let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
+        // The execution and its ledger record commit together (one statement): the outbox row is
+        // inserted only when the UPDATE changed a row.
         let updated = try await database.client.query(
             """
-            UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
-            WHERE seal_id = \(sealID) AND approved AND NOT was_executed AND expires_at > \(now.iso8601)::timestamptz
-            RETURNING \(unescaped: SQL.micros("executed_at", as: "executed_at"))
+            WITH u AS (
+                UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
+                WHERE seal_id = \(sealID) AND approved AND NOT was_executed AND expires_at > \(now.iso8601)::timestamptz
+                RETURNING region, executed_at
+            ), l AS (
+                INSERT INTO ledger_outbox (region, kind, subject, body)
+                SELECT region, \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)) FROM u
+            )
+            SELECT \(unescaped: SQL.micros("executed_at", as: "executed_at")) FROM u
             """, logger: database.logger)
         for try await (micros) in updated.decode(Int64.self) {
             return .executed(at: Timestamp(microseconds: micros))

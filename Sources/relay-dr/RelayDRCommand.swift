@@ -1,12 +1,14 @@
 import ArgumentParser
 
 @main
-struct RelayDRCommand: ParsableCommand {
+struct RelayDRCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-dr",
         abstract: "Relay multi-region replication and disaster-recovery daemon (one per region).",
         discussion: """
-            Not yet implemented in this build: replication (run), verify, status, switchover,
-            failover, failback, drill, report and keys arrive in later milestones. See README.
-            """)
+            The database is given by RELAY_DB_HOST, RELAY_DB_PORT, RELAY_DB_NAME, RELAY_DB_USER and
+            RELAY_DB_PASSWORD, as for relay-gateway. Replication between regions, status, switchover,
+            failover, drills and reports arrive in later milestones (see README).
+            """,
+        subcommands: [RunCommand.self, VerifyCommand.self, ExportCommand.self])
 }

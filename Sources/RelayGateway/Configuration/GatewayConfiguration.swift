@@ -66,13 +66,7 @@ public struct GatewayConfiguration: Sendable {
         guard region.range(of: #"^[a-z0-9][a-z0-9-]{0,31}$"#, options: .regularExpression) != nil else {
             throw ConfigurationError(setting: "RELAY_REGION", reason: "must be 1-32 characters of a-z, 0-9 and '-' (got '\(region)')")
         }
-        let database = DatabaseConfiguration(
-            host: try env.string("RELAY_DB_HOST", default: "127.0.0.1"),
-            port: try env.int("RELAY_DB_PORT", default: 5432, range: 1...65535),
-            database: try env.string("RELAY_DB_NAME", default: "relay"),
-            username: try env.string("RELAY_DB_USER", default: "relay"),
-            password: env.optional("RELAY_DB_PASSWORD"),
-            maxConnections: try env.int("RELAY_DB_POOL_SIZE", default: 20, range: 1...500))
+        let database = try DatabaseConfiguration.fromEnvironment(env)
         return GatewayConfiguration(
             region: region, database: database,
             apiHost: try env.string("RELAY_API_HOST", default: "127.0.0.1"),

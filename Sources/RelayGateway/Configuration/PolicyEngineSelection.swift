@@ -1,3 +1,4 @@
+import RelayCore
 import RelayPolicy
 
 /// Which policy engine the gateway uses (`RELAY_POLICY_ENGINE`).

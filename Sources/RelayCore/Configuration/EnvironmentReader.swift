@@ -1,20 +1,24 @@
 /// Typed access to environment variables with one-line errors naming the variable.
-struct EnvironmentReader: Sendable {
-    let values: [String: String]
+public struct EnvironmentReader: Sendable {
+    /// The variables read.
+    public let values: [String: String]
 
-    init(_ values: [String: String]) { self.values = values }
+    /// Reads from `values` (usually `ProcessInfo.processInfo.environment`).
+    public init(_ values: [String: String]) { self.values = values }
 
     /// The value, nil when unset or empty.
-    func optional(_ name: String) -> String? {
+    public func optional(_ name: String) -> String? {
         guard let v = values[name], !v.isEmpty else { return nil }
         return v
     }
 
-    func string(_ name: String, default fallback: String) throws(ConfigurationError) -> String {
+    /// The value, or `fallback` when unset.
+    public func string(_ name: String, default fallback: String) throws(ConfigurationError) -> String {
         optional(name) ?? fallback
     }
 
-    func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    /// An integer in `range`, or `fallback` when unset.
+    public func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let raw = optional(name) else { return fallback }
         guard let v = Int(raw), range.contains(v) else {
             throw ConfigurationError(setting: name, reason: "must be an integer in \(range.lowerBound)...\(range.upperBound) (got '\(raw)')")
@@ -22,7 +26,8 @@ struct EnvironmentReader: Sendable {
         return v
     }
 
-    func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+    /// true/false (also 1/0, yes/no, on/off), or `fallback` when unset.
+    public func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
         guard let raw = optional(name) else { return fallback }
         switch raw.lowercased() {
         case "true", "1", "yes", "on": return true
@@ -31,7 +36,8 @@ struct EnvironmentReader: Sendable {
         }
     }
 
-    func double(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+    /// A finite number in `range`, or `fallback` when unset.
+    public func double(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
         guard let raw = optional(name) else { return fallback }
         guard let v = Double(raw), v.isFinite, range.contains(v) else {
             throw ConfigurationError(setting: name, reason: "must be a number in \(range.lowerBound.formatted)...\(range.upperBound.formatted) (got '\(raw)')")
@@ -40,7 +46,7 @@ struct EnvironmentReader: Sendable {
     }
 
     /// One of `T`'s raw values (case-insensitive).
-    func choice<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) throws(ConfigurationError) -> T where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) throws(ConfigurationError) -> T where T.RawValue == String {
         guard let raw = optional(name) else { return fallback }
         guard let v = T(rawValue: raw.lowercased()) else {
             throw ConfigurationError(setting: name, reason: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(raw)')")

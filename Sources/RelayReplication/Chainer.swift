@@ -1,0 +1,116 @@
+import Logging
+import RelayCore
+import RelayStore
+import ServiceLifecycle
+import Synchronization
+
+/// The region's chainer (DESIGN §5): links committed outbox rows into the hash chain, forever.
+/// Runs in relay-dr, or embedded in a gateway (`RELAY_CHAINER=embedded`). Any number may run:
+/// one leads (advisory lock), the others stand by and take over within a poll interval.
+public final class Chainer: Service, Sendable {
+    /// Tuning.
+    public struct Options: Sendable {
+        /// Pause between steps when nothing was waiting.
+        public var pollInterval: Duration = .milliseconds(20)
+        /// Records linked per transaction.
+        public var batchLimit: Int = 1000
+        /// Pause after a failed step.
+        public var errorBackoff: Duration = .seconds(1)
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// What the chainer last saw (for /health and metrics).
+    public struct Status: Sendable, Equatable {
+        /// The chain head after the last step; nil before the first.
+        public var head: LedgerHead?
+        /// Whether the last step held the leader lock.
+        public var leader = false
+        /// The last failure, cleared by the next successful step.
+        public var lastError: String?
+        /// Records linked by this instance.
+        public var linked: Int64 = 0
+    }
+
+    public let region: String
+    let store: LedgerStore
+    let options: Options
+    let logger: Logger
+    let gate: ReadyGate?
+    private let state = Mutex(Status())
+
+    /// A chainer for `region`; when `gate` is given it starts once the gate opens (after migrations).
+    public init(region: String, database: Database, options: Options = Options(), gate: ReadyGate? = nil, logger: Logger) {
+        self.region = region
+        self.store = LedgerStore(database: database)
+        self.options = options
+        self.gate = gate
+        var logger = logger
+        logger[metadataKey: "region"] = "\(region)"
+        self.logger = logger
+    }
+
+    /// The latest status.
+    public var status: Status { state.withLock { $0 } }
+
+    /// Runs until cancelled or a graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.gate?.wait()
+            self.logger.info("chainer started", metadata: ["poll_ms": "\(self.options.pollInterval.milliseconds)"])
+            while !Task.isCancelled {
+                let pause = await self.step()
+                if let pause { try? await Task.sleep(for: pause) }
+            }
+        }
+    }
+
+    /// One step; returns how long to wait before the next (nil: go on at once, more is waiting).
+    @discardableResult
+    public func step() async -> Duration? {
+        do {
+            let outcome = try await store.chainStep(region: region, limit: options.batchLimit)
+            let wasLeader = state.withLock { s -> Bool in
+                defer { s.lastError = nil }
+                return s.leader
+            }
+            switch outcome {
+            case .notLeader:
+                if wasLeader { logger.info("chainer is standing by: another chainer holds the lock") }
+                state.withLock { $0.leader = false }
+                return options.pollInterval
+            case .idle(let head):
+                record(head: head, linked: 0, wasLeader: wasLeader)
+                return options.pollInterval
+            case .chained(let count, let head):
+                record(head: head, linked: count, wasLeader: wasLeader)
+                logger.debug("chained", metadata: ["records": "\(count)", "head_seq": "\(head.seq)"])
+                return count >= options.batchLimit ? nil : options.pollInterval
+            }
+        } catch {
+            let message = "\(error)"
+            let repeated = state.withLock { s -> Bool in
+                defer { s.lastError = message }
+                return s.lastError == message
+            }
+            // Once per distinct failure, not once per retry.
+            if !repeated { logger.error("chaining failed; retrying", metadata: ["error": "\(message)"]) }
+            return options.errorBackoff
+        }
+    }
+
+    private func record(head: LedgerHead, linked: Int, wasLeader: Bool) {
+        if !wasLeader { logger.info("chainer is leading", metadata: ["head_seq": "\(head.seq)"]) }
+        state.withLock {
+            $0.head = head
+            $0.leader = true
+            $0.linked += Int64(linked)
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (for log lines).
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

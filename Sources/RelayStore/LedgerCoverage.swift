@@ -1,0 +1,198 @@
+import Foundation
+import PostgresNIO
+import RelayCore
+
+/// A domain row and the ledger entry recording it, matched by subject. Either side may be missing.
+public struct LedgerPair: Sendable {
+    public var kind: LedgerKind
+    public var subject: String
+    /// The entry's seq and body; nil when no entry records the row.
+    public var seq: Int64?
+    public var ledgerBody: [UInt8]?
+    /// The row as a record; nil when the entry's row is gone.
+    public var row: LedgerRecord?
+    /// Why `row` is nil although a domain row exists (e.g. a manifest without its seal).
+    public var rowNote: String?
+}
+
+/// A seal's execution state next to the `seal_executed` entry recording it (either may be missing).
+public struct ExecutionPair: Sendable {
+    public var sealID: String
+    /// Seq of the entry recording the seal's decision (its `manifest` entry), when there is one.
+    public var manifestSeq: Int64?
+    /// The seal row's `executed_at`; nil when the row is missing or not executed.
+    public var rowExecutedAt: Timestamp?
+    public var rowExists: Bool
+    /// The `seal_executed` entry's seq and body, when there is one.
+    public var seq: Int64?
+    public var ledgerBody: [UInt8]?
+}
+
+/// Reads every domain row of a region next to its ledger entry (FULL JOIN on the subject), so
+/// verification finds rows without entries and entries without rows. Streams: memory stays flat.
+public struct LedgerCoverage: Sendable {
+    let database: Database
+
+    /// Creates a reader on `database`.
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Every (row, entry) pair of `kind` in `region`. `.sealExecuted` is read by `forEachExecution`.
+    public func forEachPair(kind: LedgerKind, region: String, _ body: (LedgerPair) async throws -> Void) async throws {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        let rows: PostgresRowSequence
+        switch kind {
+        case .manifest:
+            rows = try await database.client.query(
+                """
+                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                FROM (SELECT m.manifest_id::text AS subject, m.version,
+                        \(unescaped: SQL.micros("m.manifest_timestamp", as: "manifest_timestamp")), m.agent_id, m.org_id,
+                        m.user_id, m.provider, m.method, m.parameters::text AS parameters, m.reasoning, m.confidence_score,
+                        m.context::text AS context, m.environment, m.approved, m.denial_reason, m.policy_version,
+                        \(unescaped: SQL.micros("m.created_at", as: "created_at")),
+                        s.seal_id, s.approved AS seal_approved, s.policy_version AS seal_policy_version,
+                        s.denial_reason AS seal_denial_reason, s.key_id, s.public_key, s.signature, s.signed_payload,
+                        \(unescaped: SQL.micros("s.issued_at", as: "issued_at")),
+                        \(unescaped: SQL.micros("s.expires_at", as: "expires_at"))
+                      FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id WHERE m.region = \(region)) d
+                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'manifest') l
+                    ON l.subject = d.subject
+                """, logger: database.logger)
+        case .orgRegistered:
+            rows = try await database.client.query(
+                """
+                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                FROM (SELECT org_id AS subject, org_name, contact_email, \(unescaped: SQL.micros("created_at", as: "created_at"))
+                      FROM organizations WHERE region = \(region)) d
+                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'org_registered') l
+                    ON l.subject = d.subject
+                """, logger: database.logger)
+        case .agentRegistered:
+            rows = try await database.client.query(
+                """
+                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                FROM (SELECT agent_id AS subject, org_id, agent_name, description,
+                        \(unescaped: SQL.micros("created_at", as: "created_at"))
+                      FROM agents WHERE region = \(region)) d
+                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'agent_registered') l
+                    ON l.subject = d.subject
+                """, logger: database.logger)
+        case .authEvent:
+            rows = try await database.client.query(
+                """
+                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                FROM (SELECT event_id::text AS subject, event_type, success, agent_id, org_id, endpoint, client_ip, reason,
+                        \(unescaped: SQL.micros("created_at", as: "created_at"))
+                      FROM auth_events WHERE region = \(region)) d
+                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'auth_event') l
+                    ON l.subject = d.subject
+                """, logger: database.logger)
+        case .sealExecuted, .regionControl:
+            return
+        }
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            let seq = try r.get("seq", as: Int64?.self)
+            let rowSubject = try r.get("subject", as: String?.self)
+            let entrySubject = try r.get("entry_subject", as: String?.self)
+            var record: LedgerRecord? = nil
+            var rowNote: String? = nil
+            if rowSubject != nil {
+                record = try Self.record(kind: kind, row: r)
+                if record == nil { rowNote = "the manifest row is there but its seal row is missing" }
+            }
+            try await body(
+                LedgerPair(
+                    kind: kind, subject: rowSubject ?? entrySubject ?? "?", seq: seq,
+                    ledgerBody: try r.get("body", as: Data?.self).map(Array.init), row: record, rowNote: rowNote))
+        }
+    }
+
+    private static func record(kind: LedgerKind, row r: PostgresRandomAccessRow) throws -> LedgerRecord? {
+        let subject: String = try r.get("subject")
+        switch kind {
+        case .manifest:
+            let manifest = ManifestRecord(
+                manifestID: subject, version: try r.get("version"), manifestTimestamp: try r.timestamp("manifest_timestamp"),
+                agentID: try r.get("agent_id"), orgID: try r.get("org_id"), userID: try r.get("user_id"),
+                provider: try r.get("provider"), method: try r.get("method"), parameters: try r.jsonObject("parameters"),
+                reasoning: try r.get("reasoning"), confidenceScore: try r.get("confidence_score"),
+                context: try r.get("context", as: String?.self) == nil ? nil : try r.jsonObject("context"),
+                environment: try r.get("environment"), approved: try r.get("approved"),
+                denialReason: try r.get("denial_reason"), policyVersion: try r.get("policy_version"),
+                createdAt: try r.timestamp("created_at"))
+            guard let sealID = try r.get("seal_id", as: String?.self) else { return nil }
+            let seal = SealRecord(
+                sealID: sealID, approved: try r.get("seal_approved"), policyVersion: try r.get("seal_policy_version"),
+                denialReason: try r.get("seal_denial_reason"), keyID: try r.get("key_id"),
+                publicKey: Array(try r.get("public_key", as: Data.self)), signature: Array(try r.get("signature", as: Data.self)),
+                signedPayload: Array(try r.get("signed_payload", as: Data.self)), issuedAt: try r.timestamp("issued_at"),
+                expiresAt: try r.timestamp("expires_at"))
+            return .manifest(manifest, seal)
+        case .orgRegistered:
+            return .orgRegistered(
+                OrgRecord(
+                    orgID: subject, orgName: try r.get("org_name"), contactEmail: try r.get("contact_email"),
+                    createdAt: try r.timestamp("created_at")))
+        case .agentRegistered:
+            return .agentRegistered(
+                AgentRecord(
+                    agentID: subject, orgID: try r.get("org_id"), agentName: try r.get("agent_name"),
+                    description: try r.get("description"), createdAt: try r.timestamp("created_at")))
+        case .authEvent:
+            return .authEvent(
+                AuthEventRecord(
+                    eventID: subject, eventType: try r.get("event_type"), success: try r.get("success"),
+                    agentID: try r.get("agent_id"), orgID: try r.get("org_id"), endpoint: try r.get("endpoint"),
+                    clientIP: try r.get("client_ip"), reason: try r.get("reason"), createdAt: try r.timestamp("created_at")))
+        case .sealExecuted, .regionControl:
+            return nil
+        }
+    }
+
+    /// Every seal of `region` that is executed or has a `seal_executed` entry, next to that entry.
+    public func forEachExecution(region: String, _ body: (ExecutionPair) async throws -> Void) async throws {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        let rows = try await database.client.query(
+            """
+            SELECT coalesce(d.seal_id, l.subject) AS seal_id, (d.seal_id IS NOT NULL OR s2.seal_id IS NOT NULL) AS row_exists,
+                \(unescaped: SQL.micros("d.executed_at", as: "executed_at")), l.seq, l.body,
+                (SELECT lm.seq FROM ledger lm WHERE lm.region = \(region) AND lm.kind = 'manifest'
+                    AND lm.subject = coalesce(d.manifest_id, s2.manifest_id)::text) AS manifest_seq
+            FROM (SELECT seal_id, manifest_id, executed_at FROM seals WHERE region = \(region) AND was_executed) d
+            FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'seal_executed') l
+                ON l.subject = d.seal_id
+            LEFT JOIN seals s2 ON s2.seal_id = l.subject
+            """, logger: database.logger)
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            try await body(
+                ExecutionPair(
+                    sealID: try r.get("seal_id"), manifestSeq: try r.get("manifest_seq"),
+                    rowExecutedAt: try r.optionalTimestamp("executed_at"), rowExists: try r.get("row_exists"),
+                    seq: try r.get("seq"), ledgerBody: try r.get("body", as: Data?.self).map(Array.init)))
+        }
+    }
+}
+
+extension LedgerCoverage {
+    /// Subjects recorded by more than one entry of the same kind (a record chained twice), with their seqs.
+    public func duplicateSubjects(region: String) async throws -> [(kind: String, subject: String, seqs: [Int64])] {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        var out: [(String, String, [Int64])] = []
+        for try await (kind, subject, seqs) in try await database.client.query(
+            """
+            SELECT kind, subject, array_agg(seq ORDER BY seq) FROM ledger WHERE region = \(region)
+            GROUP BY kind, subject HAVING count(*) > 1
+            """, logger: database.logger
+        ).decode((String, String, [Int64]).self) {
+            out.append((kind, subject, seqs))
+        }
+        return out
+    }
+}

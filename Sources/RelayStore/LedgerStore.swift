@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RelayCore
+
+/// What one chaining step did.
+public enum ChainStepOutcome: Sendable, Equatable {
+    /// Another chainer holds the region's leader lock.
+    case notLeader
+    /// Linked `count` records; the chain now ends at `head`.
+    case chained(count: Int, head: LedgerHead)
+    /// Nothing committed below the horizon was waiting.
+    case idle(head: LedgerHead)
+}
+
+/// Why the chainer refused to extend a chain (it fails closed: a chain it cannot trust is not extended).
+public enum ChainerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The last stored entry is not the head the chainer recorded (rows deleted or inserted behind it).
+    case headMismatch(region: String, recorded: Int64, stored: Int64)
+    /// An outbox row of a kind this version does not know.
+    case unknownKind(outboxID: Int64, kind: String)
+
+    public var description: String {
+        switch self {
+        case .headMismatch(let region, let recorded, let stored):
+            "ledger of \(region) ends at seq \(stored) but its recorded head is seq \(recorded): refusing to chain; run `relay-dr verify --local --region \(region)`"
+        case .unknownKind(let id, let kind): "ledger_outbox row \(id) has unknown kind '\(kind)': refusing to chain"
+        }
+    }
+}
+
+/// The regional ledger: chaining outbox rows (DESIGN §5), its head and backlog, reading entries.
+public struct LedgerStore: Sendable {
+    let database: Database
+
+    /// Creates a store on `database`.
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Advisory-lock class of chainer leadership (the second key is `hashtext(region)`).
+    static let chainerLockClass: Int32 = 0x52_4c_59_43  // "RLYC"
+
+    /// One chaining step for `region`: under the region's leader lock, in one REPEATABLE READ
+    /// transaction, links up to `limit` outbox rows of finished transactions (xid below the
+    /// snapshot's xmin, in (xid, id) order) after the head, and removes them from the outbox.
+    /// A transaction still running when the snapshot was taken has an xid ≥ xmin, so its rows are
+    /// never passed over: they wait for a later step. Two chainers are safe: the lock admits one,
+    /// and the head row lock plus the (region, seq) key reject a stale one.
+    public func chainStep(region: String, limit: Int = 1000) async throws -> ChainStepOutcome {
+        try await database.transaction(isolation: "REPEATABLE READ") { conn in
+            let lock = try await conn.query(
+                "SELECT pg_try_advisory_xact_lock(\(Self.chainerLockClass), hashtext(\(region)))", logger: database.logger)
+            var leader = false
+            for try await (ok) in lock.decode(Bool.self) { leader = ok }
+            guard leader else { return .notLeader }
+
+            let head = try await lockedHead(region: region, conn: conn)
+            var pending: [PendingRecord] = []
+            var subjects: [String] = []
+            let rows = try await conn.query(
+                """
+                SELECT id, kind, subject, body, \(unescaped: SQL.micros("created_at", as: "created_at"))
+                FROM ledger_outbox
+                WHERE region = \(region) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY xid, id LIMIT \(Int64(limit))
+                """, logger: database.logger)
+            for try await (id, kind, subject, body, micros) in rows.decode((Int64, String, String, Data, Int64).self) {
+                guard let k = LedgerKind(rawValue: kind) else { throw ChainerError.unknownKind(outboxID: id, kind: kind) }
+                pending.append(PendingRecord(id: id, kind: k, body: Array(body), committedAt: Timestamp(microseconds: micros)))
+                subjects.append(subject)
+            }
+            guard !pending.isEmpty else { return .idle(head: head) }
+
+            let entries = head.link(pending, region: region)
+            try await conn.query(
+                """
+                INSERT INTO ledger (region, seq, kind, subject, body, committed_at, epoch, prev_hash, hash)
+                SELECT \(region), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
+                    'epoch'::timestamptz + e.micros * interval '1 microsecond', e.epoch,
+                    decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+                FROM unnest(\(entries.map(\.seq)), \(entries.map(\.kind.rawValue)), \(subjects),
+                    \(entries.map { Hex.encode($0.body) }), \(entries.map(\.committedAt.microseconds)),
+                    \(entries.map(\.epoch)), \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
+                    AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
+                """, logger: database.logger)
+            try await conn.query(
+                "DELETE FROM ledger_outbox WHERE id = ANY(\(pending.map(\.id)))", logger: database.logger)
+            let newHead = LedgerHead(after: entries[entries.count - 1])
+            try await conn.query(
+                """
+                UPDATE ledger_heads SET seq = \(newHead.seq), hash = \(Data(newHead.hash)), updated_at = clock_timestamp()
+                WHERE region = \(region)
+                """, logger: database.logger)
+            return .chained(count: entries.count, head: newHead)
+        }
+    }
+
+    /// The recorded head, locked for this transaction (created on the first step), checked against
+    /// the last stored entry.
+    private func lockedHead(region: String, conn: PostgresConnection) async throws -> LedgerHead {
+        try await conn.query(
+            """
+            INSERT INTO ledger_heads (region, hash) VALUES (\(region), \(Data(LedgerEntry.genesisPrevHash)))
+            ON CONFLICT (region) DO NOTHING
+            """, logger: database.logger)
+        var head = LedgerHead.empty()
+        for try await (seq, hash, epoch) in try await conn.query(
+            "SELECT seq, hash, epoch FROM ledger_heads WHERE region = \(region) FOR UPDATE", logger: database.logger
+        ).decode((Int64, Data, Int64).self) {
+            head = LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+        }
+        var stored: (Int64, [UInt8]) = (0, LedgerEntry.genesisPrevHash)
+        for try await (seq, hash) in try await conn.query(
+            "SELECT seq, hash FROM ledger WHERE region = \(region) ORDER BY seq DESC LIMIT 1", logger: database.logger
+        ).decode((Int64, Data).self) {
+            stored = (seq, Array(hash))
+        }
+        guard stored.0 == head.seq, stored.1 == head.hash else {
+            throw ChainerError.headMismatch(region: region, recorded: head.seq, stored: stored.0)
+        }
+        return head
+    }
+
+    /// The head the chainer recorded for `region`; nil before its first step.
+    public func recordedHead(region: String) async throws -> LedgerHead? {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        for try await (seq, hash, epoch) in try await database.client.query(
+            "SELECT seq, hash, epoch FROM ledger_heads WHERE region = \(region)", logger: database.logger
+        ).decode((Int64, Data, Int64).self) {
+            return LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+        }
+        return nil
+    }
+
+    /// Records written but not yet chained for `region`, and when the oldest was written.
+    public func backlog(region: String) async throws -> (count: Int64, oldest: Timestamp?) {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        for try await (count, oldest) in try await database.client.query(
+            """
+            SELECT count(*), \(unescaped: SQL.micros("min(created_at)", as: "oldest"))
+            FROM ledger_outbox WHERE region = \(region)
+            """, logger: database.logger
+        ).decode((Int64, Int64?).self) {
+            return (count, oldest.map(Timestamp.init(microseconds:)))
+        }
+        return (0, nil)
+    }
+
+    /// Calls `body` with every stored entry of `region` from `seq` on, in seq order, streaming
+    /// (memory stays flat however long the chain is). The subject is passed alongside.
+    public func forEachEntry(
+        region: String, from seq: Int64 = 1, _ body: (LedgerEntry, String) async throws -> Void
+    ) async throws {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        let rows = try await database.client.query(
+            """
+            SELECT seq, kind, subject, body, \(unescaped: SQL.micros("committed_at", as: "committed_at")), epoch, prev_hash, hash
+            FROM ledger WHERE region = \(region) AND seq >= \(seq) ORDER BY seq
+            """, logger: database.logger)
+        for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
+            (Int64, String, String, Data, Int64, Int64, Data, Data).self)
+        {
+            guard let k = LedgerKind(rawValue: kind) else {
+                throw StoreError.corruptRow("ledger \(region) seq \(seq) has unknown kind '\(kind)'")
+            }
+            let entry = LedgerEntry(
+                region: region, seq: seq, kind: k, body: Array(bodyBytes), committedAt: Timestamp(microseconds: micros),
+                epoch: epoch, prevHash: Array(prev), hash: Array(hash))
+            try await body(entry, subject)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import RelayCore
+import RelayLocal
+import RelayReplication
+import RelayStore
+
+/// A fresh, migrated database in the shared cluster with a running pool, plus helpers that write
+/// real records through the gateway's stores (so every write produces its outbox record).
+struct LedgerFixture: Sendable {
+    let database: Database
+    let cluster: PostgresCluster
+    let name: String
+    let region: String
+    let issuer: SealIssuer
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "ledger-test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Runs `body` with a fixture whose pool runs for the duration.
+    static func with<T: Sendable>(
+        region: String = "test-1", maxConnections: Int = 8, _ body: @Sendable (LedgerFixture) async throws -> T
+    ) async throws -> T {
+        let cluster = try await SharedCluster.shared.cluster()
+        let name = try await SharedCluster.shared.freshDatabase(prefix: "ledger")
+        let database = Database(
+            configuration: DatabaseConfiguration(
+                host: cluster.host, port: cluster.port, database: name, username: cluster.superuser,
+                maxConnections: maxConnections),
+            logger: quietLogger)
+        let fixture = LedgerFixture(
+            database: database, cluster: cluster, name: name, region: region,
+            issuer: SealIssuer(region: region, key: SigningKey.generate().key, ttlMinutes: 5))
+        return try await database.withRunning { db in
+            try await Migrator(database: db).migrate()
+            return try await body(fixture)
+        }
+    }
+
+    /// Runs SQL as the superuser; returns psql's unaligned output, trimmed.
+    @discardableResult
+    func sql(_ statement: String) async throws -> String {
+        try await cluster.psql(statement, database: name).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A chainer on this database.
+    func chainer(batchLimit: Int = 1000) -> Chainer {
+        var options = Chainer.Options()
+        options.batchLimit = batchLimit
+        options.pollInterval = .milliseconds(5)
+        options.errorBackoff = .milliseconds(50)
+        return Chainer(region: region, database: database, options: options, logger: Self.quietLogger)
+    }
+
+    /// Chains until the outbox of this region is empty. (Idle steps happen while transactions
+    /// anywhere in the cluster, other tests' included, hold the snapshot horizon back.)
+    func chainAll() async throws {
+        let store = LedgerStore(database: database)
+        while true {
+            switch try await store.chainStep(region: region) {
+            case .chained: continue
+            case .idle, .notLeader:
+                if try await store.backlog(region: region).count == 0 { return }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    /// A decision with its seal, written through `ManifestWriter`.
+    @discardableResult
+    func decide(
+        approved: Bool = true, parameters: [String: JSONValue] = ["amount": 100, "currency": "USD"],
+        reasoning: String = "pay invoice"
+    ) async throws -> Seal {
+        let now = RelayClock.system.now()
+        let manifest = Manifest(
+            manifestID: UUID(), timestamp: now, agent: .init(agentID: "agent_test", orgID: "org_test"),
+            action: .init(provider: "stripe", method: "create_payment", parameters: parameters),
+            justification: .init(reasoning: reasoning, confidenceScore: 0.9))
+        let seal = issuer.issue(
+            for: manifest, approved: approved, denialReason: approved ? nil : "No policy matched",
+            policyVersion: "1.0.0-test", now: now)
+        try await ManifestWriter(database: database).record(manifest, seal: seal)
+        return seal
+    }
+
+    /// One of every kind of record: an org with its agent, an approved and a denied decision,
+    /// an execution and an auth event.
+    func writeOneOfEach() async throws -> (seal: Seal, orgID: String) {
+        let identities = IdentityStore(database: database)
+        let (org, _) = try await identities.registerOrganization(
+            name: "Acme", contactEmail: "ops@acme.test", initialAgentName: "initial", region: region, now: RelayClock.system.now())
+        let seal = try await decide()
+        try await decide(approved: false)
+        _ = try await SealStore(database: database).markExecuted(id: seal.payload.sealID, now: RelayClock.system.now())
+        try await identities.record(
+            AuthEvent(type: "token", success: true, agentID: "agent_test", orgID: org.orgID, endpoint: "/v1/manifest/validate"),
+            region: region, now: RelayClock.system.now())
+        return (seal, org.orgID)
+    }
+
+    /// Every stored entry, in seq order, with its subject.
+    func entries() async throws -> [(LedgerEntry, String)] {
+        var out: [(LedgerEntry, String)] = []
+        try await LedgerStore(database: database).forEachEntry(region: region) { out.append(($0, $1)) }
+        return out
+    }
+
+    /// Local verification of this region.
+    func verify() async throws -> LocalVerification {
+        try await LocalVerifier(database: database, region: region).run()
+    }
+}
