@@ -15,6 +15,27 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Decodes hex (either case); nil when the text is not an even number of hex digits.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(chars.count / 2)
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+        }
+        return out
+    }
+
     /// `count` random bytes from the system CSPRNG, hex encoded (IDs such as `seal_…`).
     public static func random(bytes count: Int) -> String {
         var rng = SystemRandomNumberGenerator()
