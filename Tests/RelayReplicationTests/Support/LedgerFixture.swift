@@ -20,12 +20,34 @@ struct LedgerFixture: Sendable {
         return logger
     }
 
-    /// Runs `body` with a fixture whose pool runs for the duration.
+    /// Runs `body` with a fixture whose pool runs for the duration, on a fresh database of the
+    /// shared cluster, or of a cluster of its own (`dedicated`: started and stopped around `body`,
+    /// for tests that need many connections or a snapshot horizon no other test holds back).
     static func with<T: Sendable>(
-        region: String = "test-1", maxConnections: Int = 8, _ body: @Sendable (LedgerFixture) async throws -> T
+        region: String = "test-1", maxConnections: Int = 8, dedicated: Bool = false,
+        _ body: @Sendable (LedgerFixture) async throws -> T
     ) async throws -> T {
+        guard !dedicated else {
+            let cluster = try await PostgresCluster.start(PostgresClusterOptions(name: "ledger"), logger: quietLogger)
+            do {
+                try await cluster.createDatabase("relay")
+                let result = try await with(region: region, maxConnections: maxConnections, cluster: cluster, name: "relay", body)
+                try await cluster.stop()
+                return result
+            } catch {
+                try? await cluster.stop()
+                throw error
+            }
+        }
         let cluster = try await SharedCluster.shared.cluster()
         let name = try await SharedCluster.shared.freshDatabase(prefix: "ledger")
+        return try await with(region: region, maxConnections: maxConnections, cluster: cluster, name: name, body)
+    }
+
+    private static func with<T: Sendable>(
+        region: String, maxConnections: Int, cluster: PostgresCluster, name: String,
+        _ body: @Sendable (LedgerFixture) async throws -> T
+    ) async throws -> T {
         let database = Database(
             configuration: DatabaseConfiguration(
                 host: cluster.host, port: cluster.port, database: name, username: cluster.superuser,
@@ -102,11 +124,46 @@ struct LedgerFixture: Sendable {
         return (seal, org.orgID)
     }
 
+    /// Waits (bounded) until `count` entries are chained and the outbox is empty.
+    func waitUntilChained(count: Int, timeout: Duration = .seconds(60)) async throws {
+        let store = LedgerStore(database: database)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let head = try await store.recordedHead(region: region)?.seq ?? 0
+            if head >= Int64(count), try await store.backlog(region: region).count == 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Every stored entry, in seq order, with its subject.
     func entries() async throws -> [(LedgerEntry, String)] {
         var out: [(LedgerEntry, String)] = []
         try await LedgerStore(database: database).forEachEntry(region: region) { out.append(($0, $1)) }
         return out
+    }
+
+    /// Writes one auth event and its outbox record inside an explicit transaction on its own
+    /// connection, sleeping `sleep` seconds before it commits (or rolls back).
+    func writeInTransaction(eventID: UUID, sleep: Double, commit: Bool) async throws {
+        let now = RelayClock.system.now()
+        let record = LedgerRecord.authEvent(
+            AuthEventRecord(
+                eventID: eventID.uuidString.lowercased(), eventType: "token", success: true, agentID: "agent_w", orgID: "org_w",
+                endpoint: "/test", clientIP: nil, reason: nil, createdAt: now))
+        try await database.client.withConnection { conn in
+            try await conn.query("BEGIN", logger: Self.quietLogger)
+            try await conn.query(
+                """
+                WITH e AS (
+                    INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, created_at)
+                    VALUES (\(eventID), \(region), 'token', true, 'agent_w', 'org_w', '/test', \(now.iso8601)::timestamptz)
+                )
+                INSERT INTO ledger_outbox (region, kind, subject, body)
+                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
+                """, logger: Self.quietLogger)
+            try await conn.query("SELECT pg_sleep(\(sleep))", logger: Self.quietLogger)
+            try await conn.query(commit ? "COMMIT" : "ROLLBACK", logger: Self.quietLogger)
+        }
     }
 
     /// Local verification of this region.
