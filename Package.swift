@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "RelayGatewayTests",
             dependencies: [
-                "RelayGateway", "RelayLocal",
+                "RelayGateway", "RelayLocal", "RelayReplication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -38,13 +38,15 @@ public enum Gateway {
         var app = Application(
             router: router(services: services),
             configuration: .init(address: .hostname(config.apiHost, port: config.apiPort), serverName: "relay-gateway"),
-            services: [services.database.client],
+            services: [services.database.client] + (services.chainer.map { [$0] } ?? []),
             logger: logger)
         app.beforeServerStarts {
             let applied = try await Migrator(database: services.database).migrate()
             logger.info(
                 "database ready",
-                metadata: ["database": "\(config.database)", "migrations_applied": "\(applied)", "region": "\(config.region)"])
+                metadata: ["database": "\(config.database)", "migrations_applied": "\(applied)", "region": "\(config.region)",
+                           "chainer": "\(config.chainer.rawValue)"])
+            services.schemaReady.open()
         }
         return app
     }

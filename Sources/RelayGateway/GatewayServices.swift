@@ -1,6 +1,7 @@
 import Logging
 import RelayCore
 import RelayPolicy
+import RelayReplication
 import RelayStore
 
 /// What the route handlers share: stores, policy engine, seal issuer, clock, metrics, rate limiter.
@@ -18,6 +19,12 @@ public struct GatewayServices: Sendable {
     public let metrics: GatewayMetrics
     /// Per-process rate limiter for `/v1/*`; nil when `rateLimitRPS` is 0.
     public let rateLimiter: RateLimiter?
+    /// The region's ledger (head and backlog for /health and /metrics).
+    public let ledger: LedgerStore
+    /// This gateway's chainer when `RELAY_CHAINER=embedded`; started once migrations have run.
+    public let chainer: Chainer?
+    /// Opened after migrations; the embedded chainer waits for it.
+    let schemaReady = ReadyGate()
     let manifests: ManifestWriter
     let seals: SealStore
     let audit: AuditStore
@@ -26,7 +33,7 @@ public struct GatewayServices: Sendable {
     /// Wires the services for `configuration`; `rateLimitClock` drives the rate limiter's refills.
     public init(
         configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system,
-        rateLimitClock: MonotonicClock = .system
+        rateLimitClock: MonotonicClock = .system, logger: Logger = Logger(label: "relay-gateway")
     ) async {
         self.configuration = configuration
         self.tokens = await TokenService(secret: configuration.jwtSecret, expiryHours: configuration.jwtExpiryHours, clock: clock)
@@ -37,6 +44,10 @@ public struct GatewayServices: Sendable {
         self.issuer = SealIssuer(region: configuration.region, key: configuration.sealKey, ttlMinutes: configuration.sealTTLMinutes)
         self.trustedSealKeys = [configuration.sealKey.keyID: configuration.sealKey.publicKey]
         self.manifests = ManifestWriter(database: database)
+        self.ledger = LedgerStore(database: database)
+        self.chainer =
+            configuration.chainer == .embedded
+            ? Chainer(region: configuration.region, database: database, gate: schemaReady, logger: logger) : nil
         self.seals = SealStore(database: database)
         self.audit = AuditStore(database: database)
         self.metrics = GatewayMetrics(policyEngine: policy.name)

@@ -76,7 +76,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let database = Database(configuration: config.database, logger: logger)
-        let services = await GatewayServices(configuration: config, database: database, policy: policy)
+        let services = await GatewayServices(configuration: config, database: database, policy: policy, logger: logger)
         do {
             try await Gateway.application(services: services, logger: logger).runService()
         } catch {

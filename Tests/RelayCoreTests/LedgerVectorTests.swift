@@ -71,14 +71,14 @@ struct LedgerVectorTests {
                     region: "eu-west-1",
                     bodies: [(
                         .orgRegistered,
-                        #"{"org_id":"org_0000000000000001","org_name":"Zürich – 東京 \"Ωmega\" \\ 🚀\u0001\n","contact_email":"ops@straße.example","created_at":"2026-11-27T09:00:00.5Z","\u00e9":1,"\ud83d\ude80":2,"\uff61":3}"#,
+                        #"{"org_id":"org_0000000000000001","org_name":"Zürich – 東京 \"Ωmega\" \\ 🚀\u0001\n","contact_email":"ops@straße.example","created_at":"2026-11-27T09:00:00.500000Z","\u00e9":1,"\ud83d\ude80":2,"\uff61":3}"#,
                         "2026-11-27T09:00:00.500000Z")]),
                 vector(
                     "numbers", "Floats and large integers in parameters, written non-canonically in the source: ECMAScript number forms, integers beyond 2^53 rounded to the nearest double.",
                     region: "ap-southeast-2",
                     bodies: [(
                         .orgRegistered,
-                        #"{"org_id":"org_0000000000000002","parameters":{"amount":1E21,"fee":0.10,"tiny":5e-324,"big":9007199254740993,"huge":123456789012345678901234567890,"negzero":-0.0,"small":1e-7,"whole":100.0,"third":0.3333333333333333,"max":1.7976931348623157e308},"created_at":"2026-11-27T09:00:00Z"}"#,
+                        #"{"org_id":"org_0000000000000002","parameters":{"amount":1E21,"fee":0.10,"tiny":5e-324,"big":9007199254740993,"huge":123456789012345678901234567890,"negzero":-0.0,"small":1e-7,"whole":100.0,"third":0.3333333333333333,"max":1.7976931348623157e308},"created_at":"2026-11-27T09:00:00.000000Z"}"#,
                         "2026-11-27T09:00:01.000000Z")]),
                 vector("auth_event", "A refused authentication.", region: "us-east-1",
                        bodies: [(.authEvent, auth, "2026-11-27T09:31:02.000001Z")]),

@@ -32,6 +32,8 @@ public struct GatewayConfiguration: Sendable {
     public var logFormat: LogFormat
     /// The policy engine: builtin (over ``policyDirectory``) or an OPA server.
     public var policyEngine: PolicyEngineSelection
+    /// Whether this gateway runs the region's ledger chainer.
+    public var chainer: ChainerMode
 
     /// Creates a configuration.
     public init(
@@ -39,8 +41,9 @@ public struct GatewayConfiguration: Sendable {
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
         maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true,
         rateLimitRPS: Double = 100, rateLimitBurst: Int = 200, corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text,
-        policyEngine: PolicyEngineSelection = .builtin
+        policyEngine: PolicyEngineSelection = .builtin, chainer: ChainerMode = .embedded
     ) {
+        self.chainer = chainer
         self.jwtSecret = jwtSecret
         self.jwtExpiryHours = jwtExpiryHours
         self.authRequired = authRequired
@@ -82,7 +85,8 @@ public struct GatewayConfiguration: Sendable {
             rateLimitBurst: try env.int("RELAY_RATE_LIMIT_BURST", default: 200, range: 1...1_000_000),
             corsOrigins: try corsOrigins(env),
             logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text),
-            policyEngine: try PolicyEngineSelection.fromEnvironment(env))
+            policyEngine: try PolicyEngineSelection.fromEnvironment(env),
+            chainer: try env.choice("RELAY_CHAINER", default: ChainerMode.embedded))
     }
 
     static func loadJWTSecret(_ env: EnvironmentReader) throws(ConfigurationError) -> String {

@@ -69,6 +69,18 @@ public final class GatewayMetrics: Sendable {
         return registry.emitToString()
     }
 
+    /// The chain head and backlog, read at scrape time: `relay_ledger_head_seq`,
+    /// `relay_ledger_unchained_records`, `relay_ledger_oldest_unchained_age_seconds`.
+    func record(_ ledger: LedgerStatus) {
+        registry.makeGauge(descriptor: Self.name("ledger", "head_seq", "", "Last chained seq of this region's ledger."))
+            .set(Double(ledger.head.seq))
+        registry.makeGauge(descriptor: Self.name("ledger", "unchained", "records", "Records written and not yet chained."))
+            .set(Double(ledger.unchained))
+        registry.makeGauge(
+            descriptor: Self.name("ledger", "oldest_unchained_age", "seconds", "Age of the oldest record waiting for the chainer (0 when none)."))
+            .set(ledger.oldestUnchainedAgeSeconds)
+    }
+
     /// `method` when it is a standard HTTP method, else `OTHER` (any token is a valid method: an
     /// unbounded label would let clients create series at will).
     static func methodLabel(_ method: String) -> String {

@@ -13,6 +13,7 @@ struct MetricsRoutes {
     }
 
     @Sendable func metrics(request: Request, context: RelayRequestContext) async throws -> Response {
+        if let ledger = await LedgerStatus.read(services) { services.metrics.record(ledger) }
         let text = services.metrics.exposition(dbConnectionsInUse: services.database.operationsInFlight)
         return Response(
             status: .ok, headers: [.contentType: Self.contentType],

@@ -22,11 +22,13 @@ struct HealthRoutes {
         let policy = (try? await services.policy.policyVersion()) != nil
         let opa: String = services.policy.name == "opa" ? (policy ? "healthy" : "unhealthy") : "not_used"
         let healthy = database && policy
+        let ledger = database ? await LedgerStatus.read(services) : nil
         return JSONResponse(
             healthy ? .ok : .serviceUnavailable,
             [
                 "status": .string(healthy ? "healthy" : "unhealthy"),
                 "region": .string(services.configuration.region),
+                "ledger": ledger?.json(chainer: services.configuration.chainer) ?? .null,
                 "components": [
                     "database": .string(database ? "healthy" : "unhealthy"),
                     "opa": .string(opa),

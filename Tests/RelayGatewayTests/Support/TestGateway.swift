@@ -37,7 +37,7 @@ struct TestGateway {
             database: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 8),
             sealKey: SigningKey.generate().key, sealTTLMinutes: ttlMinutes,
             policyDirectory: repoRoot + "/gateway/policies", maxBodyBytes: maxBodyBytes, jwtSecret: jwtSecret,
-            authRequired: authRequired)
+            authRequired: authRequired, chainer: .off)
         configure(&config)
         let engine = try policy ?? BuiltinPolicyEngine.load(directory: config.policyDirectory)
         let clock = OffsetClock()
