@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run test build deps bench-gateway clean
+.PHONY: run test build deps bench-gateway bench-ledger clean
 
 ## run: a local Relay region (PostgreSQL + gateway) on printed URLs; Ctrl-C stops everything.
 ## RELAY_POLICY_ENGINE=opa make run also starts the local OPA server and pushes the compiled policies.
@@ -28,6 +28,11 @@ deps:
 bench-gateway:
 	@scripts/install-deps.sh wrk postgresql-contrib
 	bench/gateway/run.sh
+
+## bench-ledger: validate throughput with chaining on vs off (alternated), chaining delay, chain verified.
+bench-ledger:
+	@scripts/install-deps.sh wrk
+	bench/ledger/run.sh
 
 clean:
 	rm -rf .build .local
