@@ -10,8 +10,9 @@ import Synchronization
 public final class Chainer: Service, Sendable {
     /// Tuning.
     public struct Options: Sendable {
-        /// Pause between steps when nothing was waiting.
-        public var pollInterval: Duration = .milliseconds(20)
+        /// Pause after a step that did not fill a batch: records wait at most about this long
+        /// (plus a step) to be chained; longer pauses mean fewer, larger chaining transactions.
+        public var pollInterval: Duration = .milliseconds(50)
         /// Records linked per transaction.
         public var batchLimit: Int = 1000
         /// Pause after a failed step.

@@ -57,38 +57,37 @@ public struct LedgerStore: Sendable {
 
             let head = try await lockedHead(region: region, conn: conn)
             var pending: [PendingRecord] = []
-            var subjects: [String] = []
             let rows = try await conn.query(
                 """
-                SELECT id, kind, subject, body, \(unescaped: SQL.micros("created_at", as: "created_at"))
+                SELECT id, kind, body, \(unescaped: SQL.micros("created_at", as: "created_at"))
                 FROM ledger_outbox
                 WHERE region = \(region) AND xid < pg_snapshot_xmin(pg_current_snapshot())
                 ORDER BY xid, id LIMIT \(Int64(limit))
                 """, logger: database.logger)
-            for try await (id, kind, subject, body, micros) in rows.decode((Int64, String, String, Data, Int64).self) {
+            for try await (id, kind, body, micros) in rows.decode((Int64, String, Data, Int64).self) {
                 guard let k = LedgerKind(rawValue: kind) else { throw ChainerError.unknownKind(outboxID: id, kind: kind) }
                 pending.append(PendingRecord(id: id, kind: k, body: Array(body), committedAt: Timestamp(microseconds: micros)))
-                subjects.append(subject)
             }
             guard !pending.isEmpty else { return .idle(head: head) }
 
+            // One statement moves the rows: bodies go from outbox to ledger inside the server (only
+            // the seqs and hashes travel), the outbox rows go, the head advances.
             let entries = head.link(pending, region: region)
-            try await conn.query(
-                """
-                INSERT INTO ledger (region, seq, kind, subject, body, committed_at, epoch, prev_hash, hash)
-                SELECT \(region), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
-                    'epoch'::timestamptz + e.micros * interval '1 microsecond', e.epoch,
-                    decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
-                FROM unnest(\(entries.map(\.seq)), \(entries.map(\.kind.rawValue)), \(subjects),
-                    \(entries.map { Hex.encode($0.body) }), \(entries.map(\.committedAt.microseconds)),
-                    \(entries.map(\.epoch)), \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
-                    AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
-                """, logger: database.logger)
-            try await conn.query(
-                "DELETE FROM ledger_outbox WHERE id = ANY(\(pending.map(\.id)))", logger: database.logger)
             let newHead = LedgerHead(after: entries[entries.count - 1])
             try await conn.query(
                 """
+                WITH e AS (
+                    SELECT * FROM unnest(\(pending.map(\.id)), \(entries.map(\.seq)),
+                        \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
+                        AS e(id, seq, prev_hash, hash)
+                ), moved AS (
+                    INSERT INTO ledger (region, seq, kind, subject, body, committed_at, epoch, prev_hash, hash)
+                    SELECT \(region), e.seq, o.kind, o.subject, o.body, o.created_at, \(head.epoch),
+                        decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+                    FROM e JOIN ledger_outbox o ON o.id = e.id
+                ), gone AS (
+                    DELETE FROM ledger_outbox WHERE id IN (SELECT id FROM e)
+                )
                 UPDATE ledger_heads SET seq = \(newHead.seq), hash = \(Data(newHead.hash)), updated_at = clock_timestamp()
                 WHERE region = \(region)
                 """, logger: database.logger)
@@ -97,29 +96,30 @@ public struct LedgerStore: Sendable {
     }
 
     /// The recorded head, locked for this transaction (created on the first step), checked against
-    /// the last stored entry.
+    /// the last stored entry, in one round trip when the head exists.
     private func lockedHead(region: String, conn: PostgresConnection) async throws -> LedgerHead {
-        try await conn.query(
-            """
-            INSERT INTO ledger_heads (region, hash) VALUES (\(region), \(Data(LedgerEntry.genesisPrevHash)))
-            ON CONFLICT (region) DO NOTHING
-            """, logger: database.logger)
-        var head = LedgerHead.empty()
-        for try await (seq, hash, epoch) in try await conn.query(
-            "SELECT seq, hash, epoch FROM ledger_heads WHERE region = \(region) FOR UPDATE", logger: database.logger
-        ).decode((Int64, Data, Int64).self) {
-            head = LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+        for attempt in 0..<2 {
+            let rows = try await conn.query(
+                """
+                SELECT h.seq, h.hash, h.epoch, coalesce(l.seq, 0), coalesce(l.hash, \(Data(LedgerEntry.genesisPrevHash)))
+                FROM ledger_heads h
+                LEFT JOIN LATERAL (SELECT seq, hash FROM ledger WHERE region = h.region ORDER BY seq DESC LIMIT 1) l ON true
+                WHERE h.region = \(region) FOR UPDATE OF h
+                """, logger: database.logger)
+            for try await (seq, hash, epoch, storedSeq, storedHash) in rows.decode((Int64, Data, Int64, Int64, Data).self) {
+                guard storedSeq == seq, storedHash == hash else {
+                    throw ChainerError.headMismatch(region: region, recorded: seq, stored: storedSeq)
+                }
+                return LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+            }
+            guard attempt == 0 else { break }
+            try await conn.query(
+                """
+                INSERT INTO ledger_heads (region, hash) VALUES (\(region), \(Data(LedgerEntry.genesisPrevHash)))
+                ON CONFLICT (region) DO NOTHING
+                """, logger: database.logger)
         }
-        var stored: (Int64, [UInt8]) = (0, LedgerEntry.genesisPrevHash)
-        for try await (seq, hash) in try await conn.query(
-            "SELECT seq, hash FROM ledger WHERE region = \(region) ORDER BY seq DESC LIMIT 1", logger: database.logger
-        ).decode((Int64, Data).self) {
-            stored = (seq, Array(hash))
-        }
-        guard stored.0 == head.seq, stored.1 == head.hash else {
-            throw ChainerError.headMismatch(region: region, recorded: head.seq, stored: stored.0)
-        }
-        return head
+        throw StoreError.corruptRow("ledger_heads has no row for \(region)")
     }
 
     /// The head the chainer recorded for `region`; nil before its first step.

@@ -17,8 +17,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: RegionDatabaseOptions
 
-    @Option(help: "Pause between chaining steps when idle, in milliseconds.")
-    var pollMs: Int = 20
+    @Option(help: "Pause after a chaining step that did not fill a batch, in milliseconds.")
+    var pollMs: Int = 50
 
     @Option(help: "Records linked per chaining transaction.")
     var batchLimit: Int = 1000
