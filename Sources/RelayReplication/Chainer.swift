@@ -4,7 +4,7 @@ import RelayStore
 import ServiceLifecycle
 import Synchronization
 
-/// The region's chainer (DESIGN §5): links committed outbox rows into the hash chain, forever.
+/// The region's chainer (DESIGN §5): links committed records into the hash chain, forever.
 /// Runs in relay-dr, or embedded in a gateway (`RELAY_CHAINER=embedded`). Any number may run:
 /// one leads (advisory lock), the others stand by and take over within a poll interval.
 public final class Chainer: Service, Sendable {

@@ -47,7 +47,7 @@ public struct LedgerCoverage: Sendable {
         case .manifest:
             rows = try await database.client.query(
                 """
-                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
                 FROM (SELECT m.manifest_id::text AS subject, m.version,
                         \(unescaped: SQL.micros("m.manifest_timestamp", as: "manifest_timestamp")), m.agent_id, m.org_id,
                         m.user_id, m.provider, m.method, m.parameters::text AS parameters, m.reasoning, m.confidence_score,
@@ -58,36 +58,36 @@ public struct LedgerCoverage: Sendable {
                         \(unescaped: SQL.micros("s.issued_at", as: "issued_at")),
                         \(unescaped: SQL.micros("s.expires_at", as: "expires_at"))
                       FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id WHERE m.region = \(region)) d
-                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'manifest') l
+                FULL JOIN (\(unescaped: try Self.entries(kind: .manifest, region: region))) l
                     ON l.subject = d.subject
                 """, logger: database.logger)
         case .orgRegistered:
             rows = try await database.client.query(
                 """
-                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
                 FROM (SELECT org_id AS subject, org_name, contact_email, \(unescaped: SQL.micros("created_at", as: "created_at"))
                       FROM organizations WHERE region = \(region)) d
-                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'org_registered') l
+                FULL JOIN (\(unescaped: try Self.entries(kind: .orgRegistered, region: region))) l
                     ON l.subject = d.subject
                 """, logger: database.logger)
         case .agentRegistered:
             rows = try await database.client.query(
                 """
-                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
                 FROM (SELECT agent_id AS subject, org_id, agent_name, description,
                         \(unescaped: SQL.micros("created_at", as: "created_at"))
                       FROM agents WHERE region = \(region)) d
-                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'agent_registered') l
+                FULL JOIN (\(unescaped: try Self.entries(kind: .agentRegistered, region: region))) l
                     ON l.subject = d.subject
                 """, logger: database.logger)
         case .authEvent:
             rows = try await database.client.query(
                 """
-                SELECT l.seq, l.body, l.subject AS entry_subject, d.*
+                SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
                 FROM (SELECT event_id::text AS subject, event_type, success, agent_id, org_id, endpoint, client_ip, reason,
                         \(unescaped: SQL.micros("created_at", as: "created_at"))
                       FROM auth_events WHERE region = \(region)) d
-                FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'auth_event') l
+                FULL JOIN (\(unescaped: try Self.entries(kind: .authEvent, region: region))) l
                     ON l.subject = d.subject
                 """, logger: database.logger)
         case .sealExecuted, .regionControl:
@@ -96,6 +96,8 @@ public struct LedgerCoverage: Sendable {
         for try await row in rows {
             let r = row.makeRandomAccess()
             let seq = try r.get("seq", as: Int64?.self)
+            // A record not chained yet is neither missing nor checkable: the chainer will link it.
+            if try r.get("pending", as: Bool.self) { continue }
             let rowSubject = try r.get("subject", as: String?.self)
             let entrySubject = try r.get("entry_subject", as: String?.self)
             var record: LedgerRecord? = nil
@@ -109,6 +111,18 @@ public struct LedgerCoverage: Sendable {
                     kind: kind, subject: rowSubject ?? entrySubject ?? "?", seq: seq,
                     ledgerBody: try r.get("body", as: Data?.self).map(Array.init), row: record, rowNote: rowNote))
         }
+    }
+
+    /// The region's records of `kind` with their chain seq (NULL when not chained: still pending,
+    /// or its entry was deleted), as a
+    /// subquery with columns seq, subject, body, pending. postgres-nio cannot splice a query with
+    /// bindings into another, so the region goes in as a checked literal.
+    private static func entries(kind: LedgerKind, region: String) throws -> String {
+        """
+        SELECT l.seq, r.subject, r.body, (l.seq IS NULL AND p.id IS NOT NULL) AS pending
+        FROM ledger_records r LEFT JOIN ledger l ON l.record_id = r.id LEFT JOIN ledger_pending p ON p.id = r.id
+        WHERE r.region = \(try SQL.regionLiteral(region)) AND r.kind = '\(kind.rawValue)'
+        """
     }
 
     private static func record(kind: LedgerKind, row r: PostgresRandomAccessRow) throws -> LedgerRecord? {
@@ -159,17 +173,18 @@ public struct LedgerCoverage: Sendable {
         defer { database.operationEnded() }
         let rows = try await database.client.query(
             """
-            SELECT coalesce(d.seal_id, l.subject) AS seal_id, (d.seal_id IS NOT NULL OR s2.seal_id IS NOT NULL) AS row_exists,
+            SELECT coalesce(l.pending, false) AS pending, coalesce(d.seal_id, l.subject) AS seal_id, (d.seal_id IS NOT NULL OR s2.seal_id IS NOT NULL) AS row_exists,
                 \(unescaped: SQL.micros("d.executed_at", as: "executed_at")), l.seq, l.body,
-                (SELECT lm.seq FROM ledger lm WHERE lm.region = \(region) AND lm.kind = 'manifest'
-                    AND lm.subject = coalesce(d.manifest_id, s2.manifest_id)::text) AS manifest_seq
+                (SELECT lm.seq FROM ledger lm JOIN ledger_records rm ON rm.id = lm.record_id
+                 WHERE lm.region = \(region) AND rm.region = \(region) AND rm.kind = 'manifest'
+                    AND rm.subject = coalesce(d.manifest_id, s2.manifest_id)::text) AS manifest_seq
             FROM (SELECT seal_id, manifest_id, executed_at FROM seals WHERE region = \(region) AND was_executed) d
-            FULL JOIN (SELECT seq, subject, body FROM ledger WHERE region = \(region) AND kind = 'seal_executed') l
-                ON l.subject = d.seal_id
+            FULL JOIN (\(unescaped: try Self.entries(kind: .sealExecuted, region: region))) l ON l.subject = d.seal_id
             LEFT JOIN seals s2 ON s2.seal_id = l.subject
             """, logger: database.logger)
         for try await row in rows {
             let r = row.makeRandomAccess()
+            if try r.get("pending", as: Bool.self) { continue }
             try await body(
                 ExecutionPair(
                     sealID: try r.get("seal_id"), manifestSeq: try r.get("manifest_seq"),
@@ -187,8 +202,9 @@ extension LedgerCoverage {
         var out: [(String, String, [Int64])] = []
         for try await (kind, subject, seqs) in try await database.client.query(
             """
-            SELECT kind, subject, array_agg(seq ORDER BY seq) FROM ledger WHERE region = \(region)
-            GROUP BY kind, subject HAVING count(*) > 1
+            SELECT r.kind, r.subject, array_agg(l.seq ORDER BY l.seq)
+            FROM ledger l JOIN ledger_records r ON r.id = l.record_id WHERE l.region = \(region)
+            GROUP BY r.kind, r.subject HAVING count(*) > 1
             """, logger: database.logger
         ).decode((String, String, [Int64]).self) {
             out.append((kind, subject, seqs))

@@ -17,19 +17,19 @@ public enum ChainStepOutcome: Sendable, Equatable {
 public enum ChainerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The last stored entry is not the head the chainer recorded (rows deleted or inserted behind it).
     case headMismatch(region: String, recorded: Int64, stored: Int64)
-    /// An outbox row of a kind this version does not know.
-    case unknownKind(outboxID: Int64, kind: String)
+    /// A pending record of a kind this version does not know.
+    case unknownKind(recordID: Int64, kind: String)
 
     public var description: String {
         switch self {
         case .headMismatch(let region, let recorded, let stored):
             "ledger of \(region) ends at seq \(stored) but its recorded head is seq \(recorded): refusing to chain; run `relay-dr verify --local --region \(region)`"
-        case .unknownKind(let id, let kind): "ledger_outbox row \(id) has unknown kind '\(kind)': refusing to chain"
+        case .unknownKind(let id, let kind): "ledger_records row \(id) has unknown kind '\(kind)': refusing to chain"
         }
     }
 }
 
-/// The regional ledger: chaining outbox rows (DESIGN §5), its head and backlog, reading entries.
+/// The regional ledger: chaining pending records (DESIGN §5), its head and backlog, reading entries.
 public struct LedgerStore: Sendable {
     let database: Database
 
@@ -42,8 +42,8 @@ public struct LedgerStore: Sendable {
     static let chainerLockClass: Int32 = 0x52_4c_59_43  // "RLYC"
 
     /// One chaining step for `region`: under the region's leader lock, in one REPEATABLE READ
-    /// transaction, links up to `limit` outbox rows of finished transactions (xid below the
-    /// snapshot's xmin, in (xid, id) order) after the head, and removes them from the outbox.
+    /// transaction, links up to `limit` pending records of finished transactions (xid below the
+    /// snapshot's xmin, in (xid, id) order) after the head, and removes them from `ledger_pending`.
     /// A transaction still running when the snapshot was taken has an xid ≥ xmin, so its rows are
     /// never passed over: they wait for a later step. Two chainers are safe: the lock admits one,
     /// and the head row lock plus the (region, seq) key reject a stale one.
@@ -59,19 +59,19 @@ public struct LedgerStore: Sendable {
             var pending: [PendingRecord] = []
             let rows = try await conn.query(
                 """
-                SELECT id, kind, body, \(unescaped: SQL.micros("created_at", as: "created_at"))
-                FROM ledger_outbox
-                WHERE region = \(region) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY xid, id LIMIT \(Int64(limit))
+                SELECT r.id, r.kind, r.body, \(unescaped: SQL.micros("r.created_at", as: "created_at"))
+                FROM ledger_pending p JOIN ledger_records r ON r.id = p.id
+                WHERE p.region = \(region) AND p.xid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY p.xid, p.id LIMIT \(Int64(limit))
                 """, logger: database.logger)
             for try await (id, kind, body, micros) in rows.decode((Int64, String, Data, Int64).self) {
-                guard let k = LedgerKind(rawValue: kind) else { throw ChainerError.unknownKind(outboxID: id, kind: kind) }
+                guard let k = LedgerKind(rawValue: kind) else { throw ChainerError.unknownKind(recordID: id, kind: kind) }
                 pending.append(PendingRecord(id: id, kind: k, body: Array(body), committedAt: Timestamp(microseconds: micros)))
             }
             guard !pending.isEmpty else { return .idle(head: head) }
 
-            // One statement moves the rows: bodies go from outbox to ledger inside the server (only
-            // the seqs and hashes travel), the outbox rows go, the head advances.
+            // One statement links them: small chain rows point at the records (bodies are never
+            // copied), the pending ids go, the head advances.
             let entries = head.link(pending, region: region)
             let newHead = LedgerHead(after: entries[entries.count - 1])
             try await conn.query(
@@ -80,13 +80,12 @@ public struct LedgerStore: Sendable {
                     SELECT * FROM unnest(\(pending.map(\.id)), \(entries.map(\.seq)),
                         \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
                         AS e(id, seq, prev_hash, hash)
-                ), moved AS (
-                    INSERT INTO ledger (region, seq, kind, subject, body, committed_at, epoch, prev_hash, hash)
-                    SELECT \(region), e.seq, o.kind, o.subject, o.body, o.created_at, \(head.epoch),
-                        decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
-                    FROM e JOIN ledger_outbox o ON o.id = e.id
+                ), linked AS (
+                    INSERT INTO ledger (region, seq, record_id, committed_at, epoch, prev_hash, hash)
+                    SELECT \(region), e.seq, e.id, r.created_at, \(head.epoch), decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+                    FROM e JOIN ledger_records r ON r.id = e.id
                 ), gone AS (
-                    DELETE FROM ledger_outbox WHERE id IN (SELECT id FROM e)
+                    DELETE FROM ledger_pending WHERE id IN (SELECT id FROM e)
                 )
                 UPDATE ledger_heads SET seq = \(newHead.seq), hash = \(Data(newHead.hash)), updated_at = clock_timestamp()
                 WHERE region = \(region)
@@ -140,8 +139,8 @@ public struct LedgerStore: Sendable {
         defer { database.operationEnded() }
         for try await (count, oldest) in try await database.client.query(
             """
-            SELECT count(*), \(unescaped: SQL.micros("min(created_at)", as: "oldest"))
-            FROM ledger_outbox WHERE region = \(region)
+            SELECT count(*), \(unescaped: SQL.micros("min(r.created_at)", as: "oldest"))
+            FROM ledger_pending p JOIN ledger_records r ON r.id = p.id WHERE p.region = \(region)
             """, logger: database.logger
         ).decode((Int64, Int64?).self) {
             return (count, oldest.map(Timestamp.init(microseconds:)))
@@ -158,8 +157,10 @@ public struct LedgerStore: Sendable {
         defer { database.operationEnded() }
         let rows = try await database.client.query(
             """
-            SELECT seq, kind, subject, body, \(unescaped: SQL.micros("committed_at", as: "committed_at")), epoch, prev_hash, hash
-            FROM ledger WHERE region = \(region) AND seq >= \(seq) ORDER BY seq
+            SELECT l.seq, coalesce(r.kind, '?'), coalesce(r.subject, '?'), coalesce(r.body, ''::bytea),
+                \(unescaped: SQL.micros("l.committed_at", as: "committed_at")), l.epoch, l.prev_hash, l.hash
+            FROM ledger l LEFT JOIN ledger_records r ON r.id = l.record_id
+            WHERE l.region = \(region) AND l.seq >= \(seq) ORDER BY l.seq
             """, logger: database.logger)
         for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
             (Int64, String, String, Data, Int64, Int64, Data, Data).self)

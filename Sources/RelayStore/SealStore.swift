@@ -70,9 +70,12 @@ public struct SealStore: Sendable {
                 UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
                 WHERE seal_id = \(sealID) AND approved AND NOT was_executed AND expires_at > \(now.iso8601)::timestamptz
                 RETURNING region, executed_at
-            ), l AS (
-                INSERT INTO ledger_outbox (region, kind, subject, body)
+            ), r AS (
+                INSERT INTO ledger_records (region, kind, subject, body)
                 SELECT region, \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)) FROM u
+                RETURNING id, region
+            ), p AS (
+                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
             )
             SELECT \(unescaped: SQL.micros("executed_at", as: "executed_at")) FROM u
             """, logger: database.logger)

@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case migrationsUnavailable(String)
     /// Stored data could not be decoded (a row edited by hand, usually).
     case corruptRow(String)
+    /// Not a region id (`[a-z0-9-]`, at most 40 characters).
+    case invalidRegion(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "migration \(v) (\(name)) differs from the one applied to this database; never edit an applied migration, add a new one"
         case .migrationsUnavailable(let why): "cannot read migrations: \(why)"
         case .corruptRow(let why): "corrupt row: \(why)"
+        case .invalidRegion(let id): "'\(id)' is not a region id ([a-z0-9-], at most 40 characters)"
         }
     }
 }

@@ -10,7 +10,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the region's relay-dr daemon (currently: the ledger chainer).",
         discussion: """
-            Applies pending migrations, then links committed ledger_outbox rows into the region's hash
+            Applies pending migrations, then links committed ledger records into the region's hash
             chain until SIGTERM/SIGINT. Several copies may run: one leads (PostgreSQL advisory lock),
             the others stand by and take over within one poll interval.
             """)

@@ -54,7 +54,7 @@ struct LedgerTests {
             #expect(try metrics.value("relay_ledger_head_seq") == 10)
             #expect(try metrics.value("relay_ledger_unchained_records") == 0)
         }
-        let kinds = try await gw.sql("SELECT string_agg(kind, ',' ORDER BY seq) FROM ledger")
+        let kinds = try await gw.sql("SELECT string_agg(r.kind, ',' ORDER BY l.seq) FROM ledger l JOIN ledger_records r ON r.id = l.record_id")
         #expect(
             kinds
                 == "org_registered,agent_registered,auth_event,auth_event,manifest,auth_event,auth_event,seal_executed,auth_event,auth_event")

@@ -77,9 +77,9 @@ struct LocalVerifierTests {
         let found = try await findings { f, _ in
             try await f.sql(
                 """
-                ALTER TABLE ledger DISABLE TRIGGER ledger_immutable;
-                UPDATE ledger SET body = convert_to(replace(convert_from(body, 'UTF8'), '"amount":100', '"amount":1'), 'UTF8')
-                    WHERE seq = 3;
+                ALTER TABLE ledger_records DISABLE TRIGGER ledger_records_immutable;
+                UPDATE ledger_records SET body = convert_to(replace(convert_from(body, 'UTF8'), '"amount":100', '"amount":1'), 'UTF8')
+                    WHERE id = (SELECT record_id FROM ledger WHERE seq = 3);
                 """)
         }
         let chain = found.filter { $0.problem == .hashMismatch }

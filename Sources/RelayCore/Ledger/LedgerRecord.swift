@@ -56,7 +56,7 @@ public enum LedgerRecord: Sendable, Equatable {
         }
     }
 
-    /// The canonical body bytes stored in the outbox and hashed into the chain.
+    /// The canonical body bytes stored in `ledger_records` and hashed into the chain.
     public var bodyBytes: [UInt8] { CanonicalJSON.bytes(body) }
 }
 

@@ -1,6 +1,6 @@
-/// A record written by the gateway and not yet chained (a `ledger_outbox` row).
+/// A record written by the gateway and not yet chained (in `ledger_pending`).
 public struct PendingRecord: Sendable, Equatable {
-    /// Outbox row id (removed once chained).
+    /// `ledger_records` id.
     public var id: Int64
     public var kind: LedgerKind
     public var body: [UInt8]

@@ -1,36 +1,45 @@
 -- 0003: the regional hash-chained ledger (DESIGN §5, docs/ledger-format.md).
--- Gateways append records to ledger_outbox in the same transaction as the domain rows; the single
--- chainer of the region (leader by advisory lock) moves committed outbox rows into ledger, in
--- (xid, id) order below its snapshot's xmin, assigning seq and hash, and advances ledger_heads.
+-- Gateways append each record to ledger_records (kind, subject, canonical body; permanent) and
+-- its id to ledger_pending, in the same transaction as the domain rows. The region's chainer
+-- (leader by advisory lock) takes pending ids of finished transactions (xid below its snapshot's
+-- xmin) in (xid, id) order, appends small chain rows to ledger (seq, hash, link to the record),
+-- removes them from ledger_pending and advances ledger_heads. Bodies are written once and never
+-- copied, so chaining adds little to what each request costs the database.
 
-CREATE TABLE ledger_outbox (
+CREATE TABLE ledger_records (
     id         bigserial PRIMARY KEY,
-    -- The writing transaction: rows below a snapshot's xmin belong to finished transactions only.
-    xid        xid8 NOT NULL DEFAULT pg_current_xact_id(),
     region     text NOT NULL,
     kind       text NOT NULL,
+    -- Id of the domain row (manifest_id, seal_id, org_id, agent_id, event_id); also in the body.
     subject    text NOT NULL,
     body       bytea NOT NULL,
+    -- Becomes the entry's committed_at (hashed).
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX ledger_outbox_order_idx ON ledger_outbox (region, xid, id);
+CREATE INDEX ledger_records_subject_idx ON ledger_records (region, kind, subject);
+
+CREATE TABLE ledger_pending (
+    id     bigint PRIMARY KEY,
+    -- The writing transaction: ids below a snapshot's xmin belong to finished transactions only.
+    xid    xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    region text NOT NULL
+);
+CREATE INDEX ledger_pending_order_idx ON ledger_pending (region, xid, id);
 
 CREATE TABLE ledger (
     region       text NOT NULL,
     seq          bigint NOT NULL CHECK (seq >= 1),
-    kind         text NOT NULL,
-    -- Id of the domain row (manifest_id, seal_id, org_id, agent_id, event_id); also in the body.
-    subject      text NOT NULL,
-    body         bytea NOT NULL,
+    record_id    bigint NOT NULL,
     committed_at timestamptz NOT NULL,
     epoch        bigint NOT NULL,
     prev_hash    bytea NOT NULL CHECK (length(prev_hash) = 32),
     hash         bytea NOT NULL CHECK (length(hash) = 32),
     -- Not hashed: when the chainer linked it (chaining delay = chained_at - committed_at).
     chained_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
-    PRIMARY KEY (region, seq)
+    PRIMARY KEY (region, seq),
+    -- A record is chained at most once.
+    UNIQUE (record_id)
 );
-CREATE INDEX ledger_subject_idx ON ledger (region, kind, subject);
 
 -- The chain head the chainer last wrote, per region: verification compares the chain's end with
 -- it (a truncated tail is caught), and the chainer refuses to extend a chain that disagrees.
@@ -42,6 +51,10 @@ CREATE TABLE ledger_heads (
     updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
+CREATE TRIGGER ledger_records_immutable BEFORE UPDATE OR DELETE ON ledger_records
+    FOR EACH ROW EXECUTE FUNCTION relay_forbid_change();
+CREATE TRIGGER ledger_records_no_truncate BEFORE TRUNCATE ON ledger_records
+    FOR EACH STATEMENT EXECUTE FUNCTION relay_forbid_change();
 CREATE TRIGGER ledger_immutable BEFORE UPDATE OR DELETE ON ledger
     FOR EACH ROW EXECUTE FUNCTION relay_forbid_change();
 CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ledger
