@@ -74,7 +74,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "relay-dr",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RelayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "relay-local",

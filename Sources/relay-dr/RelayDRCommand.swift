@@ -8,5 +8,6 @@ struct RelayDRCommand: ParsableCommand {
         discussion: """
             Not yet implemented in this build: replication (run), verify, status, switchover,
             failover, failback, drill, report and keys arrive in later milestones. See README.
-            """)
+            """,
+        subcommands: [KeysCommand.self])
 }
