@@ -13,22 +13,18 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a key: write its seed to a new 0600 file and print its public entry.",
             discussion: """
-                The seed file holds the base64 32-byte Ed25519 seed (the RELAY_PRIVATE_KEY format);
-                it is created with mode 0600 and never overwrites an existing file. Paste the printed
+                The seed file holds the base64 32-byte Ed25519 seed (the RELAY_PRIVATE_KEY format); \
+                it is created with mode 0600 and never overwrites an existing file. Paste the printed \
                 entry under `keys:` in regions/<region>.yaml before the key starts signing.
                 """)
 
         @Option(help: "Region id the key belongs to (e.g. us-east-1).")
         var region: String
 
-        @Option(help: "What the key signs: seal or ledger.")
-        var purpose: KeyPurpose
-
         @Option(help: "Write the seed to this new file (mode 0600; refuses to overwrite).")
         var out: String
 
-        @Option(help: "valid_from of the entry (ISO 8601, e.g. 2026-07-01T00:00:00Z); default now.")
-        var validFrom: String?
+        @OptionGroup var entry: EntryOptions
 
         func validate() throws {
             guard Region.isValidID(region) else {
@@ -37,16 +33,16 @@ struct KeysCommand: ParsableCommand {
         }
 
         func run() throws {
-            let from = try instant(validFrom)
-            let entry: RegionKey
+            let purpose = entry.purpose
+            let key: RegionKey
             do {
-                entry = try KeyFile.generate(at: out, purpose: purpose, validFrom: from)
-            } catch {
+                key = try KeyFile.generate(at: out, purpose: purpose, validFrom: try entry.validFromInstant())
+            } catch let error as KeyFileError {
                 fail("\(error)")
             }
             FileHandle.standardError.write(Data("relay-dr: wrote the \(purpose) key seed to \(out) (mode 0600; keep it secret)\n".utf8))
-            print("# \(purpose) key \(entry.keyID) of region \(region): paste under `keys:` in regions/\(region).yaml")
-            print(entry.yamlEntry, terminator: "")
+            print("# \(purpose) key \(key.keyID) of region \(region): paste under `keys:` in regions/\(region).yaml")
+            print(key.yamlEntry, terminator: "")
         }
     }
 
@@ -58,14 +54,10 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "The key: a file path, env:NAME, file:PATH or secret:NAME.")
         var key: String
 
-        @Option(help: "What the key signs: seal or ledger.")
-        var purpose: KeyPurpose
-
-        @Option(help: "valid_from of the entry (ISO 8601); default now.")
-        var validFrom: String?
+        @OptionGroup var entry: EntryOptions
 
         func run() throws {
-            let from = try instant(validFrom)
+            let validFrom = try entry.validFromInstant()
             let signing: SigningKey
             do {
                 let isSource = ["env:", "file:", "secret:"].contains { key.hasPrefix($0) }
@@ -73,17 +65,26 @@ struct KeysCommand: ParsableCommand {
             } catch {
                 fail("\(error)")
             }
-            let entry = RegionKey(purpose: purpose, publicKey: signing.publicKey, validFrom: from.wholeSeconds)
-            print(entry.yamlEntry, terminator: "")
+            let printed = RegionKey(purpose: entry.purpose, publicKey: signing.publicKey, validFrom: validFrom.wholeSeconds)
+            print(printed.yamlEntry, terminator: "")
         }
     }
 }
 
-/// `--valid-from`, or now.
-private func instant(_ text: String?) throws -> Timestamp {
-    guard let text else { return RelayClock.system.now() }
-    do { return try Timestamp(iso8601: text) } catch {
-        throw ValidationError("--valid-from: \(error.reason)")
+/// What the printed entry says besides the key itself.
+struct EntryOptions: ParsableArguments {
+    @Option(help: "What the key signs: seal or ledger.")
+    var purpose: KeyPurpose
+
+    @Option(help: "valid_from of the entry (ISO 8601, e.g. 2026-07-01T00:00:00Z); default now.")
+    var validFrom: String?
+
+    /// `--valid-from`, or now.
+    func validFromInstant() throws -> Timestamp {
+        guard let validFrom else { return RelayClock.system.now() }
+        do { return try Timestamp(iso8601: validFrom) } catch {
+            throw ValidationError("--valid-from: \(error.reason)")
+        }
     }
 }
 
