@@ -9,19 +9,29 @@ struct KeysCommandTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("relay-dr").path
     }
 
+    /// Runs the executable; its output goes to files, not pipes, so a pipe end inherited by a
+    /// process another test spawns at the same moment can never keep a read waiting.
     private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let directory = try RegionFixtures.temporaryDirectory()
+        let outPath = directory + "/out"
+        let errPath = directory + "/err"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try out.close()
+        try err.close()
+        return (
+            process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8),
+            try String(contentsOfFile: errPath, encoding: .utf8)
+        )
     }
 
     @Test func generatePrintsAnEntryAndShowPrintsItAgain() throws {

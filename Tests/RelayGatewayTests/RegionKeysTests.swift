@@ -140,12 +140,16 @@ struct RegionKeysTests {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve"]
         process.environment = try environment(["RELAY_REGIONS_DIR": directory])
-        let err = Pipe()
+        // stderr goes to a file, not a pipe: see KeysCommandTests.
+        let errPath = directory + "/stderr"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try err.close()
+        let text = try String(contentsOfFile: errPath, encoding: .utf8)
         #expect(process.terminationStatus == 2)
         #expect(text.hasPrefix("relay-gateway: configuration error: RELAY_REGIONS_DIR: \(directory)/us-east-1.yaml:3: YAML syntax error"), "\(text)")
     }
