@@ -25,7 +25,10 @@ let package = Package(
         // Domain types, canonical JSON, hashing, Ed25519 keys/signatures: no I/O.
         .target(
             name: "RelayCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // PostgreSQL: migrations (SQL resources), domain writes and queries.
         .target(

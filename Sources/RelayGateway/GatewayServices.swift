@@ -11,7 +11,8 @@ public struct GatewayServices: Sendable {
     public let policy: any PolicyEngine
     public let issuer: SealIssuer
     public let clock: RelayClock
-    /// Keys this gateway accepts on seals, by `key_id` (its own current key for now).
+    /// Keys this gateway accepts on seals, by `key_id` (its own, plus every region's seal keys
+    /// when `RELAY_REGIONS_DIR` is set).
     public let trustedSealKeys: [String: [UInt8]]
     /// Access tokens (HS256).
     public let tokens: TokenService
@@ -42,7 +43,7 @@ public struct GatewayServices: Sendable {
         self.policy = policy
         self.clock = clock
         self.issuer = SealIssuer(region: configuration.region, key: configuration.sealKey, ttlMinutes: configuration.sealTTLMinutes)
-        self.trustedSealKeys = [configuration.sealKey.keyID: configuration.sealKey.publicKey]
+        self.trustedSealKeys = configuration.trustedSealKeys
         self.manifests = ManifestWriter(database: database)
         self.ledger = LedgerStore(database: database)
         self.chainer =

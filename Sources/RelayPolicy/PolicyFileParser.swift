@@ -6,7 +6,7 @@ import Yams
 /// The format is deliberately strict, because a later step compiles it to Rego and both must
 /// agree on every file: unknown keys are errors at every level, types are checked, and scalars
 /// are read from their source text rather than through YAML 1.1 type resolution (see
-/// ``YAMLScalarReader``). Mapping keys are taken literally (so `on:` is the key "on", not `true`).
+/// ``YAMLReader``). Mapping keys are taken literally (so `on:` is the key "on", not `true`).
 struct PolicyFileParser {
     /// Path used in errors and rule locations.
     let file: String
@@ -16,17 +16,8 @@ struct PolicyFileParser {
     static let constraintKeys = ["min", "max", "gt", "lt", "equals", "in", "not_in"]
 
     func parse(_ yaml: String) throws(PolicyLoadError) -> PolicyFile {
-        // Editors on Windows may save a UTF-8 byte order mark, which Yams hands to libyaml as content.
-        // It is skipped for parsing; the version hash still covers the file's raw bytes.
-        var text = yaml
-        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw syntaxError(error, yaml: text)
-        }
-        guard let root else {
+        // A byte order mark is skipped for parsing; the version hash still covers the file's raw bytes.
+        guard let root = try reader.compose(yaml) else {
             throw PolicyLoadError(
                 file: file, line: nil, reason: "file is empty (expected a mapping with 'version' and 'rules')")
         }
@@ -46,7 +37,7 @@ struct PolicyFileParser {
             throw error(root, "missing required key 'rules' at top level")
         }
         guard case .sequence(let ruleNodes) = rulesNode else {
-            throw error(rulesNode, "rules: expected a list of rules, got \(YAMLScalarReader.describe(rulesNode))")
+            throw error(rulesNode, "rules: expected a list of rules, got \(YAMLReader.describe(rulesNode))")
         }
         guard !ruleNodes.isEmpty else {
             throw error(rulesNode, "rules: must contain at least one rule")
@@ -172,7 +163,7 @@ struct PolicyFileParser {
 
     private func scalarList(_ node: Node, path: String) throws(PolicyLoadError) -> [JSONValue] {
         guard case .sequence(let items) = node else {
-            throw error(node, "\(path): expected a list of scalars, got \(YAMLScalarReader.describe(node))")
+            throw error(node, "\(path): expected a list of scalars, got \(YAMLReader.describe(node))")
         }
         var values: [JSONValue] = []
         for (index, item) in items.enumerated() {
@@ -183,47 +174,17 @@ struct PolicyFileParser {
 
     // MARK: - Mappings
 
-    /// A YAML mapping with literal string keys, in document order.
-    struct Entries {
-        var pairs: [(key: String, keyNode: Node, value: Node)]
-
-        func value(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+    private func mapping(_ node: Node, path: String) throws(PolicyLoadError) -> YAMLMapping {
+        try reader.mapping(node, path: path)
     }
 
-    private func mapping(_ node: Node, path: String) throws(PolicyLoadError) -> Entries {
-        guard case .mapping(let mapping) = node else {
-            let prefix = path == "top level" ? "expected a mapping at top level" : "\(path): expected a mapping"
-            throw error(node, "\(prefix), got \(YAMLScalarReader.describe(node))")
-        }
-        var entries = Entries(pairs: [])
-        var lines: [String: Int] = [:]
-        for (keyNode, valueNode) in mapping {
-            guard case .scalar(let keyScalar) = keyNode else {
-                throw error(keyNode, "\(path): keys must be plain strings, got \(YAMLScalarReader.describe(keyNode))")
-            }
-            let key = keyScalar.string
-            if let firstLine = lines[key] {
-                throw error(keyNode, "\(path): duplicate key '\(key)' (first at line \(firstLine))")
-            }
-            lines[key] = keyNode.mark?.line ?? 0
-            entries.pairs.append((key, keyNode, valueNode))
-        }
-        return entries
-    }
-
-    private func rejectUnknownKeys(_ entries: Entries, allowed: [String], place: String) throws(PolicyLoadError) {
-        for (key, keyNode, _) in entries.pairs where !allowed.contains(key) {
-            var reason = "unknown key '\(key)' \(place) (expected one of: \(allowed.joined(separator: ", ")))"
-            if let suggestion = Self.closest(to: key, in: allowed) {
-                reason += "; did you mean '\(suggestion)'?"
-            }
-            throw error(keyNode, reason)
-        }
+    private func rejectUnknownKeys(_ entries: YAMLMapping, allowed: [String], place: String) throws(PolicyLoadError) {
+        try reader.rejectUnknownKeys(entries, allowed: allowed, place: place)
     }
 
     // MARK: - Errors and helpers
 
-    private var reader: YAMLScalarReader { YAMLScalarReader(file: file) }
+    private var reader: YAMLReader { YAMLReader(file: file) }
 
     private func error(_ node: Node, _ reason: String) -> PolicyLoadError {
         PolicyLoadError(file: file, line: node.mark?.line, reason: reason)

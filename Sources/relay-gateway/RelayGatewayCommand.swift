@@ -103,12 +103,7 @@ struct Keygen: ParsableCommand {
         let (key, seed) = SigningKey.generate()
         let seedText = Base64.encode(seed)
         if let out {
-            guard !FileManager.default.fileExists(atPath: out) else {
-                throw ValidationError("\(out) already exists; refusing to overwrite a key file")
-            }
-            guard FileManager.default.createFile(atPath: out, contents: Data((seedText + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot create \(out)")
-            }
+            do { try KeyFile.create(at: out, seed: seed) } catch { throw ValidationError("\(error)") }
             print("seed_file=\(out)")
         } else {
             print("private_key=\(seedText)")

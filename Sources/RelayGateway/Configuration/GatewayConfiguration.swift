@@ -34,6 +34,9 @@ public struct GatewayConfiguration: Sendable {
     public var policyEngine: PolicyEngineSelection
     /// Whether this gateway runs the region's ledger chainer.
     public var chainer: ChainerMode
+    /// Every region's config (`RELAY_REGIONS_DIR`); nil when not set. Its seal keys are trusted and
+    /// served at `/v1/keys`.
+    public var regions: RegionSet?
 
     /// Creates a configuration.
     public init(
@@ -41,7 +44,7 @@ public struct GatewayConfiguration: Sendable {
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
         maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true,
         rateLimitRPS: Double = 100, rateLimitBurst: Int = 200, corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text,
-        policyEngine: PolicyEngineSelection = .builtin, chainer: ChainerMode = .embedded
+        policyEngine: PolicyEngineSelection = .builtin, chainer: ChainerMode = .embedded, regions: RegionSet? = nil
     ) {
         self.chainer = chainer
         self.jwtSecret = jwtSecret
@@ -60,6 +63,7 @@ public struct GatewayConfiguration: Sendable {
         self.corsOrigins = corsOrigins
         self.logFormat = logFormat
         self.policyEngine = policyEngine
+        self.regions = regions
     }
 
     /// Reads the configuration from `environment`; the first problem found is thrown.
@@ -70,11 +74,12 @@ public struct GatewayConfiguration: Sendable {
             throw ConfigurationError(setting: "RELAY_REGION", reason: "must be 1-32 characters of a-z, 0-9 and '-' (got '\(region)')")
         }
         let database = try DatabaseConfiguration.fromEnvironment(env)
+        let sealKey = try loadSealKey(env)
         return GatewayConfiguration(
             region: region, database: database,
             apiHost: try env.string("RELAY_API_HOST", default: "127.0.0.1"),
             apiPort: try env.int("RELAY_API_PORT", default: 8000, range: 0...65535),
-            sealKey: try loadSealKey(env),
+            sealKey: sealKey,
             sealTTLMinutes: try env.int("RELAY_SEAL_TTL_MINUTES", default: 5, range: 1...1440),
             policyDirectory: try env.string("RELAY_POLICY_DIR", default: "gateway/policies"),
             maxBodyBytes: try env.int("RELAY_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(64 << 20)),
@@ -86,7 +91,8 @@ public struct GatewayConfiguration: Sendable {
             corsOrigins: try corsOrigins(env),
             logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text),
             policyEngine: try PolicyEngineSelection.fromEnvironment(env),
-            chainer: try env.choice("RELAY_CHAINER", default: ChainerMode.embedded))
+            chainer: try env.choice("RELAY_CHAINER", default: ChainerMode.embedded),
+            regions: try loadRegions(env, region: region, sealKey: sealKey))
     }
 
     static func loadJWTSecret(_ env: EnvironmentReader) throws(ConfigurationError) -> String {
@@ -111,25 +117,21 @@ public struct GatewayConfiguration: Sendable {
 
     /// `RELAY_PRIVATE_KEY` (base64 seed) or `RELAY_PRIVATE_KEY_FILE` (a file holding it, mode 0600).
     static func loadSealKey(_ env: EnvironmentReader) throws(ConfigurationError) -> SigningKey {
-        if let inline = env.optional("RELAY_PRIVATE_KEY") {
-            do { return try SigningKey(base64Seed: inline) } catch {
-                throw ConfigurationError(setting: "RELAY_PRIVATE_KEY", reason: "\(error) (expected a base64 32-byte Ed25519 seed; `relay-gateway keygen` makes one)")
-            }
-        }
-        guard let path = env.optional("RELAY_PRIVATE_KEY_FILE") else {
+        let setting: String
+        let source: KeySource
+        if env.optional("RELAY_PRIVATE_KEY") != nil {
+            (setting, source) = ("RELAY_PRIVATE_KEY", .environment("RELAY_PRIVATE_KEY"))
+        } else if let path = env.optional("RELAY_PRIVATE_KEY_FILE") {
+            (setting, source) = ("RELAY_PRIVATE_KEY_FILE", .file(path))
+        } else {
             throw ConfigurationError(
                 setting: "RELAY_PRIVATE_KEY",
                 reason: "not set: give the base64 Ed25519 seed in RELAY_PRIVATE_KEY or a file path in RELAY_PRIVATE_KEY_FILE (`relay-gateway keygen` makes one)")
         }
-        let setting = "RELAY_PRIVATE_KEY_FILE"
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let data = FileManager.default.contents(atPath: path)
-        else { throw ConfigurationError(setting: setting, reason: "cannot read \(path)") }
-        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw ConfigurationError(setting: setting, reason: "\(path) is readable by group or others (mode \(String(mode, radix: 8))); chmod 600 it")
-        }
-        do { return try SigningKey(base64Seed: String(decoding: data, as: UTF8.self)) } catch {
-            throw ConfigurationError(setting: setting, reason: "\(path): \(error)")
+        do { return try source.load(environment: env.values) } catch {
+            guard error.kind == .invalidKey else { throw ConfigurationError(setting: setting, reason: error.reason) }
+            let path = source.path(environment: env.values).map { "\($0): " } ?? ""
+            throw ConfigurationError(setting: setting, reason: "\(path)\(error.reason); `relay-gateway keygen` makes one")
         }
     }
 }

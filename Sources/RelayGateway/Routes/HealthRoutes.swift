@@ -37,20 +37,9 @@ struct HealthRoutes {
             ])
     }
 
-    /// Public keys any verifier needs to check this region's seals offline.
+    /// Public keys any verifier needs to check seals offline (every region's, with `RELAY_REGIONS_DIR`).
     @Sendable func keys(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
-        let key = services.configuration.sealKey
-        return JSONResponse(
-            .ok,
-            [
-                "keys": [
-                    [
-                        "region": .string(services.configuration.region), "purpose": "seal", "algorithm": "Ed25519",
-                        "key_id": .string(key.keyID), "public_key": .string(Base64.encode(key.publicKey)),
-                        "status": "current", "valid_from": .null, "valid_until": .null,
-                    ]
-                ]
-            ])
+        JSONResponse(.ok, ["keys": .array(services.configuration.publishedSealKeys(now: services.clock.now()))])
     }
 }
 
