@@ -22,8 +22,16 @@ struct ChainerTests {
                 // The long transaction writes first, so its xid is the oldest: nothing written after
                 // it can be chained while it is open.
                 let longID = UUID()
-                group.addTask { try await f.writeInTransaction(eventID: longID, sleep: 3, commit: true) }
-                try await Task.sleep(for: .milliseconds(200))
+                let holding = ManagedFlag()
+                let release = ManagedFlag()
+                group.addTask {
+                    try await f.writeInTransaction(eventID: longID, sleep: 0, commit: true) {
+                        holding.set()
+                        while !release.isSet { try await Task.sleep(for: .milliseconds(10)) }
+                    }
+                }
+                // Once its record is written (uncommitted), it holds the horizon back.
+                while !holding.isSet { try await Task.sleep(for: .milliseconds(10)) }
 
                 var rng = SystemRandomNumberGenerator()
                 let plan = (0..<64).map { i in (id: UUID(), sleep: Double.random(in: 0...1.5, using: &rng), commit: i % 5 != 0) }
@@ -37,6 +45,9 @@ struct ChainerTests {
                 let held = try await LedgerStore(database: f.database).backlog(region: f.region)
                 #expect(held.count >= 51, "records behind the long transaction must wait, not be skipped")
                 #expect(try await chainedSubjects(f).isEmpty)
+                try await Task.sleep(for: .milliseconds(300))  // several chainer polls: still nothing
+                #expect(try await chainedSubjects(f).isEmpty)
+                release.set()
 
                 // Once it commits, everything is chained.
                 let committed = Set(plan.filter(\.commit).map { $0.id.uuidString.lowercased() } + [longID.uuidString.lowercased()])

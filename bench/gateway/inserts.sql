@@ -1,5 +1,5 @@
 -- pgbench script: exactly the write the gateway performs for one validate call: the manifest row,
--- the seal row and the ledger outbox record in ONE statement (same columns, similar sizes).
+-- the seal row and the ledger record (with its pending id) in ONE statement (same columns, similar sizes).
 -- The database ceiling.
 \set amount random(0, 5999)
 WITH m AS (
@@ -18,5 +18,9 @@ WITH m AS (
         decode(repeat('ef', 420), 'hex'), now(), now() + interval '5 minutes'
     FROM m
 )
-INSERT INTO ledger_outbox (region, kind, subject, body)
-SELECT 'bench', 'manifest', manifest_id::text, decode(repeat('7b', 1500), 'hex') FROM m;
+), r AS (
+    INSERT INTO ledger_records (region, kind, subject, body)
+    SELECT 'bench', 'manifest', manifest_id::text, decode(repeat('7b', 1500), 'hex') FROM m
+    RETURNING id, region
+)
+INSERT INTO ledger_pending (id, region) SELECT id, region FROM r;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ledger benchmark: validate throughput with chaining ON (the gateway's embedded chainer linking
-# every record as it commits) vs chaining OFF (records written to the outbox, nothing chains),
+# every record as it commits) vs chaining OFF (records written and left pending, nothing chains),
 # alternated OFF/ON/OFF/ON at each concurrency so machine noise hits both alike. While chaining is
 # on, /health is sampled every 0.5 s: the chaining delay (age of the oldest unchained record) is
 # reported as p50/max. At the end the chain is verified (relay-dr verify --local).

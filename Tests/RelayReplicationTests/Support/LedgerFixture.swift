@@ -142,9 +142,12 @@ struct LedgerFixture: Sendable {
         return out
     }
 
-    /// Writes one auth event and its outbox record inside an explicit transaction on its own
-    /// connection, sleeping `sleep` seconds before it commits (or rolls back).
-    func writeInTransaction(eventID: UUID, sleep: Double, commit: Bool) async throws {
+    /// Writes one auth event and its ledger record inside an explicit transaction on its own
+    /// connection, sleeping `sleep` seconds (then awaiting `hold`, when given) before it commits
+    /// (or rolls back).
+    func writeInTransaction(
+        eventID: UUID, sleep: Double, commit: Bool, hold: (@Sendable () async throws -> Void)? = nil
+    ) async throws {
         let now = RelayClock.system.now()
         let record = LedgerRecord.authEvent(
             AuthEventRecord(
@@ -165,6 +168,7 @@ struct LedgerFixture: Sendable {
                 INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
                 """, logger: Self.quietLogger)
             try await conn.query("SELECT pg_sleep(\(sleep))", logger: Self.quietLogger)
+            try await hold?()
             try await conn.query(commit ? "COMMIT" : "ROLLBACK", logger: Self.quietLogger)
         }
     }
