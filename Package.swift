@@ -56,6 +56,9 @@ let package = Package(
                 "RelayCore", "RelayStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // HTTP API v1 on Hummingbird 2.
@@ -89,6 +92,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
@@ -107,7 +112,10 @@ let package = Package(
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayLocal"]),
         .testTarget(
             name: "RelayReplicationTests",
-            dependencies: ["RelayReplication", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RelayReplication", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "RelayLocalTests", dependencies: ["RelayLocal", .product(name: "Logging", package: "swift-log")]),

@@ -9,8 +9,8 @@ import Darwin
 #endif
 
 /// Picks a free TCP port on 127.0.0.1 by binding port 0 and reading what the kernel chose.
-enum LoopbackPort {
-    static func pickFree() throws -> Int {
+public enum LoopbackPort {
+    public static func pickFree() throws -> Int {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

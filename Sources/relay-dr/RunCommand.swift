@@ -1,21 +1,33 @@
 import ArgumentParser
+import Foundation
+import Hummingbird
 import Logging
+import RelayCore
 import RelayReplication
 import RelayStore
 import ServiceLifecycle
 
-/// `relay-dr run`: the region's daemon. For now it runs the chainer (replication follows).
+/// `relay-dr run`: the region's daemon (replication API, shippers, lag sampling, chainer).
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the region's relay-dr daemon (currently: the ledger chainer).",
+        abstract: "Run the region's relay-dr daemon: chainer, shipping to every peer, receiving from them.",
         discussion: """
-            Applies pending migrations, then links committed ledger records into the region's hash
-            chain until SIGTERM/SIGINT. Several copies may run: one leads (PostgreSQL advisory lock),
-            the others stand by and take over within one poll interval.
+            Applies pending migrations, then: links committed ledger records into the region's hash
+            chain; ships the chain to every other region of RELAY_REGIONS_DIR as signed batches
+            (RELAY_LEDGER_KEY signs them); applies the batches peers send to its replication API
+            (RELAY_DR_LISTEN, default: the port of this region's dr_url); samples replication lag.
+            Stops cleanly on SIGTERM/SIGINT. Several copies are safe for chaining (one leads); run
+            one shipping daemon per region.
+
+            --chainer-only runs just the chainer against RELAY_DB_* (single-region installs).
+            Settings: README, "relay-dr configuration"; wire format: docs/replication.md.
             """)
 
     @OptionGroup var options: RegionDatabaseOptions
+
+    @Flag(help: "Run only the ledger chainer (no replication; needs only RELAY_DB_*).")
+    var chainerOnly = false
 
     @Option(help: "Pause after a chaining step that did not fill a batch, in milliseconds.")
     var pollMs: Int = 50
@@ -29,12 +41,27 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let region = try options.regionID()
         let logger = makeLogger("relay-dr")
-        let database = try options.database(logger: logger)
         var chainerOptions = Chainer.Options()
         chainerOptions.pollInterval = .milliseconds(pollMs)
         chainerOptions.batchLimit = batchLimit
+        if chainerOnly { return try await runChainer(chainerOptions, logger: logger) }
+        var config: DRConfiguration
+        do {
+            config = try DRConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, region: options.region)
+        } catch {
+            FileHandle.standardError.write(Data("relay-dr: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        config.chainer = chainerOptions
+        let daemon = DRDaemon(configuration: config, logger: logger)
+        logger.info("relay-dr starting", metadata: ["region": "\(config.region)", "database": "\(config.database)"])
+        try await daemon.application().runService()
+    }
+
+    private func runChainer(_ chainerOptions: Chainer.Options, logger: Logger) async throws {
+        let region = try options.regionID()
+        let database = try options.database(logger: logger)
         let gate = ReadyGate()
         let chainer = Chainer(region: region, database: database, options: chainerOptions, gate: gate, logger: logger)
         let migrate = MigrationService(database: database, gate: gate, logger: logger)
@@ -42,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
             configuration: .init(
                 services: [.init(service: database.client), .init(service: migrate), .init(service: chainer)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.info("relay-dr starting", metadata: ["region": "\(region)", "database": "\(database.configuration)"])
+        logger.info("relay-dr chainer starting", metadata: ["region": "\(region)", "database": "\(database.configuration)"])
         try await group.run()
     }
 }

@@ -15,7 +15,7 @@ struct ChainerProcess {
     static func start(fixture f: LedgerFixture, batchLimit: Int) throws -> ChainerProcess {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["run", "--region", f.region, "--poll-ms", "5", "--batch-limit", String(batchLimit)]
+        p.arguments = ["run", "--chainer-only", "--region", f.region, "--poll-ms", "5", "--batch-limit", String(batchLimit)]
         var env = ProcessInfo.processInfo.environment
         env["RELAY_DB_HOST"] = f.cluster.host
         env["RELAY_DB_PORT"] = String(f.cluster.port)

@@ -1,0 +1,85 @@
+import Foundation
+import RelayCore
+import RelayStore
+
+/// Everything `relay-dr run` needs, from RELAY_* variables (README, configuration table).
+public struct DRConfiguration: Sendable {
+    public var region: String
+    /// Every region (peers are all but `region`), with their ledger keys.
+    public var regions: RegionSet
+    public var database: DatabaseConfiguration
+    /// This region's ledger signing key (signs batch headers).
+    public var ledgerKey: SigningKey
+    /// Where the replication API listens.
+    public var listenHost: String
+    public var listenPort: Int
+    public var shipper = ShipperOptions()
+    /// Largest batch body accepted.
+    public var maxBodyBytes = 16 << 20
+    /// How often lag is sampled into `lag_samples`.
+    public var lagSampleInterval: Duration = .seconds(5)
+    /// Whether this daemon also runs the region's chainer (the default; safe next to others).
+    public var runChainer = true
+    public var chainer = Chainer.Options()
+
+    /// Creates a configuration.
+    public init(
+        region: String, regions: RegionSet, database: DatabaseConfiguration, ledgerKey: SigningKey, listenHost: String,
+        listenPort: Int
+    ) {
+        self.region = region
+        self.regions = regions
+        self.database = database
+        self.ledgerKey = ledgerKey
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+    }
+
+    /// Reads RELAY_REGION (or `region`), RELAY_REGIONS_DIR (default `regions`), RELAY_DB_*,
+    /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
+    /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
+    /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_BODY_BYTES, RELAY_DR_CHAINER.
+    public static func fromEnvironment(
+        _ environment: [String: String], region override: String? = nil
+    ) throws(ConfigurationError) -> DRConfiguration {
+        let env = EnvironmentReader(environment)
+        guard let region = override ?? env.optional("RELAY_REGION") else {
+            throw ConfigurationError(setting: "RELAY_REGION", reason: "not set: give --region or RELAY_REGION")
+        }
+        let dir = try env.string("RELAY_REGIONS_DIR", default: "regions")
+        let regions: RegionSet
+        do { regions = try RegionSet.load(directory: dir) } catch {
+            throw ConfigurationError(setting: "RELAY_REGIONS_DIR", reason: "\(error)")
+        }
+        guard let me = regions.region(region) else {
+            throw ConfigurationError(setting: "RELAY_REGION", reason: "'\(region)' is not in \(dir) (regions: \(regions.ids.joined(separator: ", ")))")
+        }
+        guard let keyText = env.optional("RELAY_LEDGER_KEY") else {
+            throw ConfigurationError(
+                setting: "RELAY_LEDGER_KEY",
+                reason: "not set: give the ledger key source, e.g. file:/etc/relay/\(region)-ledger.key or secret:\(region)-ledger.key (`relay-dr keys generate --purpose ledger` makes one)")
+        }
+        let key: SigningKey
+        do { key = try KeySource(parsing: keyText).load(environment: environment) } catch {
+            throw ConfigurationError(setting: "RELAY_LEDGER_KEY", reason: "\(error)")
+        }
+        guard me.keys.contains(where: { $0.purpose == .ledger && $0.keyID == key.keyID }) else {
+            throw ConfigurationError(
+                setting: "RELAY_LEDGER_KEY",
+                reason: "key \(key.keyID) is not a ledger key of \(region) in \(dir): peers would refuse its batches; add its entry (`relay-dr keys show`)")
+        }
+        let defaultListen = "\(me.drURL.host ?? "127.0.0.1"):\(me.drURL.port ?? 9000)"
+        let listen = try env.string("RELAY_DR_LISTEN", default: defaultListen)
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port)
+        else { throw ConfigurationError(setting: "RELAY_DR_LISTEN", reason: "expected host:port (got '\(listen)')") }
+        var config = DRConfiguration(
+            region: region, regions: regions, database: try DatabaseConfiguration.fromEnvironment(env), ledgerKey: key,
+            listenHost: String(listen[..<colon]), listenPort: port)
+        config.shipper.maxRecords = try env.int("RELAY_DR_MAX_BATCH_RECORDS", default: 1000, range: 1...100_000)
+        config.shipper.maxBytes = try env.int("RELAY_DR_MAX_BATCH_BYTES", default: 4 << 20, range: 1024...(64 << 20))
+        config.shipper.linger = .milliseconds(try env.int("RELAY_DR_LINGER_MS", default: 50, range: 1...60_000))
+        config.maxBodyBytes = try env.int("RELAY_DR_MAX_BODY_BYTES", default: 16 << 20, range: 1024...(256 << 20))
+        config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
+        return config
+    }
+}

@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RelayCore
+import RelayStore
+import ServiceLifecycle
+
+/// One region's relay-dr: the replication API (receiver, status, metrics, health), a shipper per
+/// peer, the lag sampler and (by default) the chainer, over the region's database.
+public final class DRDaemon: Sendable {
+    public let configuration: DRConfiguration
+    public let database: Database
+    public let metrics: DRMetrics
+    public let chainer: Chainer?
+    let receiver: BatchReceiver
+    let shipping: ShippingService
+    let lag: LagMonitor
+    let gate: ReadyGate
+    let logger: Logger
+    let clock: RelayClock
+
+    /// Wires the daemon; nothing runs until `application()` is run.
+    public init(configuration c: DRConfiguration, logger: Logger, clock: RelayClock = .system) {
+        var logger = logger
+        logger[metadataKey: "region"] = "\(c.region)"
+        self.configuration = c
+        self.logger = logger
+        self.clock = clock
+        let database = Database(configuration: c.database, logger: logger)
+        let metrics = DRMetrics()
+        self.database = database
+        self.metrics = metrics
+        let gate = ReadyGate()
+        self.gate = gate
+        self.chainer = c.runChainer ? Chainer(region: c.region, database: database, options: c.chainer, gate: gate, logger: logger) : nil
+        self.receiver = BatchReceiver(region: c.region, regions: c.regions, database: database, metrics: metrics, logger: logger, clock: clock)
+        let region = c.region
+        let peers = c.regions.regions.filter { $0.id != region }
+        var http = HTTPClient.Configuration()
+        http.timeout = .init(connect: .seconds(5), read: .seconds(Int64(c.shipper.requestTimeout.components.seconds)))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        let store = ShipperStore(database: database)
+        let shippers = peers.map {
+            PeerShipper(
+                region: c.region, peer: $0, key: c.ledgerKey, store: store, client: client, options: c.shipper, metrics: metrics,
+                logger: logger, clock: clock)
+        }
+        self.lag = LagMonitor(
+            region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
+        self.shipping = ShippingService(
+            shippers: shippers, lag: lag, sampleInterval: c.lagSampleInterval, gate: gate, client: client, logger: logger)
+    }
+
+    /// The HTTP application with every service: migrations run before it listens.
+    public func application() -> some ApplicationProtocol {
+        var services: [any Service] = [database.client, shipping]
+        if let chainer { services.append(chainer) }
+        var app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
+            services: services, logger: logger)
+        app.beforeServerStarts { [self] in
+            let applied = try await Migrator(database: database).migrate()
+            logger.info(
+                "relay-dr ready",
+                metadata: ["migrations_applied": "\(applied)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
+                           "peers": "\(configuration.regions.ids.filter { $0 != configuration.region }.joined(separator: ","))"])
+            gate.open()
+        }
+        return app
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let maxBody = configuration.maxBodyBytes
+        router.post("/v1/replication/batches") { [self] request, _ -> Response in
+            let bytes: ByteBuffer
+            do { bytes = try await request.body.collect(upTo: maxBody) } catch {
+                metrics.batchRejected(origin: "unknown", reason: "too_large")
+                return Self.json(413, ["detail": .string("batch larger than \(maxBody) bytes"), "error": "too_large"])
+            }
+            let (status, body) = await receiver.receive(Array(buffer: bytes))
+            return Self.json(status, body)
+        }
+        router.get("/v1/status") { [self] _, _ -> Response in
+            do { return Self.json(200, try await status()) } catch {
+                return Self.json(503, ["detail": .string("status unavailable: \(error)"), "region": .string(configuration.region)])
+            }
+        }
+        router.get("/metrics") { [self] _, _ -> Response in
+            _ = try? await lag.measure()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.registry.emitToString())))
+        }
+        router.get("/health") { [self] _, _ -> Response in
+            let ok = await database.ping()
+            return Self.json(ok ? 200 : 503, [
+                "status": .string(ok ? "healthy" : "unhealthy"), "region": .string(configuration.region),
+                "components": ["database": .string(ok ? "healthy" : "unhealthy")],
+            ])
+        }
+        return router
+    }
+
+    /// This region's head, its peers' lag and what it holds of every other region.
+    public func status() async throws -> JSONValue {
+        let ledger = LedgerStore(database: database)
+        let head = try await ledger.recordedHead(region: configuration.region) ?? .empty()
+        let backlog = try await ledger.backlog(region: configuration.region)
+        let lags = try await lag.measure()
+        let errors = Dictionary(uniqueKeysWithValues: shipping.shippers.map { ($0.peer.id, $0.current) })
+        let replicas = try await ReplicaStore(database: database).heads()
+        return [
+            "region": .string(configuration.region), "at": .string(clock.now().iso8601),
+            "head": ["seq": .number(Double(head.seq)), "hash": .string(Hex.encode(head.hash)), "epoch": .number(Double(head.epoch)),
+                     "unchained": .number(Double(backlog.count))],
+            "peers": .array(lags.map { l in
+                [
+                    "peer": .string(l.peer), "acked_seq": .number(Double(l.ackedSeq)), "lag_records": .number(Double(l.records)),
+                    "lag_seconds": .number((l.seconds * 1000).rounded() / 1000),
+                    "last_error": errors[l.peer]?.lastError.map { .string($0) } ?? .null,
+                    "last_success": errors[l.peer]?.lastSuccess.map { .string($0.iso8601) } ?? .null,
+                ]
+            }),
+            "replicas": .array(replicas.map { r in
+                [
+                    "origin": .string(r.head.origin), "seq": .number(Double(r.head.seq)), "hash": .string(Hex.encode(r.head.hash)),
+                    "epoch": .number(Double(r.head.epoch)), "quarantined": .bool(r.head.quarantined),
+                    "quarantine_reason": r.reason.map { .string($0) } ?? .null,
+                ]
+            }),
+        ]
+    }
+
+    static func json(_ status: Int, _ body: JSONValue) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.bytes(body))))
+    }
+}

@@ -1,0 +1,46 @@
+import Logging
+import RelayCore
+import RelayStore
+
+/// RPO per (this origin → peer), on this region's clock (DESIGN §7): records not yet acknowledged
+/// and the age of the oldest of them (0 when caught up).
+public struct PeerLag: Sendable, Equatable {
+    public var peer: String
+    public var headSeq: Int64
+    public var ackedSeq: Int64
+    public var records: Int64
+    public var seconds: Double
+}
+
+/// Measures the lag of every peer from the durable cursors, sets the gauges, and samples it.
+struct LagMonitor: Sendable {
+    let region: String
+    let peers: [String]
+    let ledger: LedgerStore
+    let shipper: ShipperStore
+    let metrics: DRMetrics
+    let clock: RelayClock
+
+    /// The current lag of every peer.
+    func measure() async throws -> [PeerLag] {
+        let head = try await ledger.recordedHead(region: region)?.seq ?? 0
+        var out: [PeerLag] = []
+        for peer in peers {
+            let acked = try await shipper.cursor(peer: peer).seq
+            var seconds = 0.0
+            if acked < head, let oldest = try await shipper.committedAt(region: region, seq: acked + 1) {
+                seconds = max(0, Double(clock.now().microseconds - oldest.microseconds) / 1e6)
+            }
+            let lag = PeerLag(peer: peer, headSeq: head, ackedSeq: acked, records: max(0, head - acked), seconds: seconds)
+            metrics.lag(origin: region, peer: peer, records: lag.records, seconds: lag.seconds)
+            out.append(lag)
+        }
+        return out
+    }
+
+    /// Measures and stores one sample per peer.
+    func sample() async throws {
+        let lags = try await measure()
+        try await shipper.recordLag(origin: region, samples: lags.map { ($0.peer, $0.records, $0.seconds) })
+    }
+}

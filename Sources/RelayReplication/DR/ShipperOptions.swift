@@ -1,0 +1,17 @@
+/// How batches are cut and retried (docs/replication.md).
+public struct ShipperOptions: Sendable {
+    /// Records per batch at most.
+    public var maxRecords = 1000
+    /// Body bytes per batch at most (a single larger record still goes alone).
+    public var maxBytes = 4 << 20
+    /// Pause when nothing new was chained: records wait at most about this long (low-load lag).
+    public var linger: Duration = .milliseconds(50)
+    /// First retry delay after a failure; doubles up to `maxBackoff`, with jitter.
+    public var initialBackoff: Duration = .milliseconds(100)
+    public var maxBackoff: Duration = .seconds(30)
+    /// Per-request timeout.
+    public var requestTimeout: Duration = .seconds(10)
+
+    /// The defaults.
+    public init() {}
+}

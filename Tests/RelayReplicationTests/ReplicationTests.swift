@@ -1,0 +1,66 @@
+import Foundation
+import RelayCore
+import RelayReplication
+import RelayStore
+import Testing
+
+/// Three regions replicating end to end over real HTTP with real signatures.
+@Suite(.timeLimit(.minutes(5)))
+struct ReplicationTests {
+    @Test func writesInEachRegionReachTheOtherTwoAndEveryCopyVerifies() async throws {
+        try await LocalRegions.with { regions in
+            for round in 0..<5 {
+                for n in regions.nodes { try await regions.decide(in: n.id, amount: Double(round * 1000 + 7)) }
+            }
+            #expect(try await regions.waitUntilConverged())
+            for origin in regions.nodes {
+                let mine = try await regions.chain(of: origin.id, in: origin.id)
+                #expect(mine.count == 5)
+                for holder in regions.nodes where holder.id != origin.id {
+                    let copy = try await regions.chain(of: origin.id, in: holder.id)
+                    #expect(copy.map(\.0) == mine.map(\.0))
+                    #expect(copy.map(\.1) == mine.map(\.1), "\(holder.id)'s copy of \(origin.id) equals the origin's chain")
+                }
+                let local = try await LocalVerifier(database: origin.database, region: origin.id).run()
+                #expect(local.consistent, "\(local.table)")
+            }
+            // The materialised rows: every region holds all 15 decisions with their origin.
+            for holder in regions.nodes {
+                let rows = try await holder.cluster.psql(
+                    "SELECT region, count(*) FROM manifests GROUP BY region ORDER BY region", database: holder.databaseName)
+                #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "r1|5\nr2|5\nr3|5")
+            }
+            // Status shows zero lag to both peers.
+            let status = try await HTTP.get("http://127.0.0.1:\(regions.node("r1").drPort)/v1/status").json
+            #expect(status["peers"]?.arrayValue?.count == 2)
+            #expect(status["peers"]?.arrayValue?.allSatisfy { $0["lag_records"] == 0 } == true, "\(status)")
+        }
+    }
+
+    @Test func aPeerDownForAWhileCatchesUpAndLagReturnsToZero() async throws {
+        try await LocalRegions.with { regions in
+            await regions.stop("r3")
+            for i in 0..<30 { try await regions.decide(in: "r1", amount: Double(i)) }
+            // r1 → r3 lag grows while r3 is down (r1 → r2 stays near 0).
+            var lagged = false
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, !lagged {
+                let status = try await HTTP.get("http://127.0.0.1:\(regions.node("r1").drPort)/v1/status").json
+                let r3 = status["peers"]?.arrayValue?.first { $0["peer"] == "r3" }
+                lagged = (r3?["lag_records"]?.numberValue ?? 0) >= 30 && (r3?["lag_seconds"]?.numberValue ?? 0) > 0
+                if !lagged { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(lagged)
+            regions.start("r3")
+            try await regions.waitUntilListening()
+            #expect(try await regions.waitUntilConverged())
+            let status = try await HTTP.get("http://127.0.0.1:\(regions.node("r1").drPort)/v1/status").json
+            let r3 = status["peers"]?.arrayValue?.first { $0["peer"] == "r3" }
+            #expect(r3?["lag_records"] == 0)
+            #expect(r3?["lag_seconds"] == 0)
+            let samples = try await regions.node("r1").cluster.psql(
+                "SELECT count(*) > 0 FROM lag_samples WHERE peer = 'r3' AND lag_records > 0", database: regions.node("r1").databaseName)
+            #expect(samples.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "lag was sampled while r3 was down")
+        }
+    }
+}

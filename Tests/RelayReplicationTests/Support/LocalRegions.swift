@@ -1,0 +1,217 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import RelayCore
+import RelayLocal
+import RelayReplication
+import RelayStore
+import Synchronization
+
+/// Three (or more) regions on this machine: a database each (in the shared cluster, or a cluster
+/// each), a relay-dr daemon each on a loopback port, real Ed25519 ledger keys, one region set.
+final class LocalRegions: Sendable {
+    struct Node: Sendable {
+        let id: String
+        let cluster: PostgresCluster
+        let databaseName: String
+        let ledgerKey: SigningKey
+        let sealKey: SigningKey
+        let drPort: Int
+        /// A pool of the test's own (the daemon has its own).
+        let database: Database
+        var issuer: SealIssuer { SealIssuer(region: id, key: sealKey, ttlMinutes: 5) }
+    }
+
+    let nodes: [Node]
+    let regions: RegionSet
+    private let running = Mutex<[String: Task<Void, Never>]>([:])
+    let daemons = Mutex<[String: DRDaemon]>([:])
+
+    static var logger: Logger {
+        var l = Logger(label: "regions-test")
+        l.logLevel = ProcessInfo.processInfo.environment["RELAY_TEST_LOG"] == "1" ? .debug : .critical
+        return l
+    }
+
+    private init(nodes: [Node], regions: RegionSet) {
+        self.nodes = nodes
+        self.regions = regions
+    }
+
+    func node(_ id: String) -> Node { nodes.first { $0.id == id }! }
+
+    /// Runs `body` with `ids` regions whose daemons are started; everything stops afterwards.
+    static func with<T: Sendable>(
+        _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = false, configure: @escaping @Sendable (inout DRConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LocalRegions) async throws -> T
+    ) async throws -> T {
+        var nodes: [Node] = []
+        var owned: [PostgresCluster] = []
+        defer { for c in owned { Task { try? await c.stop() } } }
+        for id in ids {
+            let cluster: PostgresCluster
+            let name: String
+            if dedicatedClusters {
+                cluster = try await PostgresCluster.start(PostgresClusterOptions(name: "region-\(id)"), logger: logger)
+                owned.append(cluster)
+                try await cluster.createDatabase("relay")
+                name = "relay"
+            } else {
+                cluster = try await SharedCluster.shared.cluster()
+                name = try await SharedCluster.shared.freshDatabase(prefix: "region_\(id)")
+            }
+            let database = Database(
+                configuration: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 6),
+                logger: logger)
+            nodes.append(
+                Node(
+                    id: id, cluster: cluster, databaseName: name, ledgerKey: SigningKey.generate().key, sealKey: SigningKey.generate().key,
+                    drPort: try LoopbackPort.pickFree(), database: database))
+        }
+        let epoch = try Timestamp(iso8601: "2026-01-01T00:00:00Z")
+        let regions = try RegionSet(
+            regions: nodes.map { n in
+                Region(
+                    id: n.id, gatewayURL: URL(string: "http://127.0.0.1:1")!, drURL: URL(string: "http://127.0.0.1:\(n.drPort)")!,
+                    database: RegionDatabase(host: .literal(n.cluster.host), port: n.cluster.port, name: n.databaseName, tls: .disable),
+                    keys: [
+                        RegionKey(purpose: .seal, publicKey: n.sealKey.publicKey, validFrom: epoch),
+                        RegionKey(purpose: .ledger, publicKey: n.ledgerKey.publicKey, validFrom: epoch),
+                    ])
+            })
+        let set = LocalRegions(nodes: nodes, regions: regions)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in nodes { group.addTask { await n.database.run() } }
+            defer { group.cancelAll() }
+            for n in nodes { try await Migrator(database: n.database).migrate() }
+            for n in nodes { set.start(n.id, configure: configure) }
+            defer { set.stopAll() }
+            try await set.waitUntilListening()
+            return try await body(set)
+        }
+    }
+
+    /// The daemon configuration of region `id`.
+    func configuration(_ id: String) -> DRConfiguration {
+        let n = node(id)
+        var c = DRConfiguration(
+            region: id, regions: regions,
+            database: DatabaseConfiguration(host: n.cluster.host, port: n.cluster.port, database: n.databaseName, username: n.cluster.superuser, maxConnections: 8),
+            ledgerKey: n.ledgerKey, listenHost: "127.0.0.1", listenPort: n.drPort)
+        c.shipper.linger = .milliseconds(20)
+        c.shipper.initialBackoff = .milliseconds(50)
+        c.shipper.maxBackoff = .milliseconds(500)
+        c.chainer.pollInterval = .milliseconds(10)
+        c.lagSampleInterval = .milliseconds(500)
+        return c
+    }
+
+    /// Starts region `id`'s daemon (again).
+    func start(_ id: String, configure: @Sendable (inout DRConfiguration) -> Void = { _ in }) {
+        var c = configuration(id)
+        configure(&c)
+        let daemon = DRDaemon(configuration: c, logger: Self.logger)
+        daemons.withLock { $0[id] = daemon }
+        let task = Task {
+            do { try await daemon.application().runService(gracefulShutdownSignals: []) } catch {}
+        }
+        running.withLock { $0[id] = task }
+    }
+
+    /// Stops region `id`'s daemon (cancels it and waits).
+    func stop(_ id: String) async {
+        let task = running.withLock { $0.removeValue(forKey: id) }
+        task?.cancel()
+        await task?.value
+    }
+
+    func stopAll() {
+        for task in running.withLock({ $0.values }) { task.cancel() }
+    }
+
+    /// Waits until every running daemon answers /health.
+    func waitUntilListening() async throws {
+        for n in nodes where running.withLock({ $0[n.id] != nil }) {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                if (try? await HTTP.get("http://127.0.0.1:\(n.drPort)/health").status) == 200 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// A decision written in region `id` through the gateway's own writer.
+    @discardableResult
+    func decide(in id: String, amount: Double = 100) async throws -> Seal {
+        let n = node(id)
+        let now = RelayClock.system.now()
+        let manifest = Manifest(
+            manifestID: UUID(), timestamp: now, agent: .init(agentID: "agent_\(id)", orgID: "org_\(id)"),
+            action: .init(provider: "stripe", method: "create_payment", parameters: ["amount": .number(amount), "currency": "EUR"]),
+            justification: .init(reasoning: "checkout in \(id) ✓", confidenceScore: 0.8))
+        let seal = n.issuer.issue(for: manifest, approved: amount < 5000, denialReason: amount < 5000 ? nil : "too large", policyVersion: "v1", now: now)
+        try await ManifestWriter(database: n.database).record(manifest, seal: seal)
+        return seal
+    }
+
+    /// The (seq, hash) list of `origin`'s chain as held in region `holder` (its own ledger when equal).
+    func chain(of origin: String, in holder: String) async throws -> [(Int64, [UInt8])] {
+        var out: [(Int64, [UInt8])] = []
+        let db = node(holder).database
+        if origin == holder {
+            try await LedgerStore(database: db).forEachEntry(region: origin) { e, _ in out.append((e.seq, e.hash)) }
+        } else {
+            try await ReplicaStore(database: db).forEachEntry(origin: origin) { e, _ in out.append((e.seq, e.hash)) }
+        }
+        return out
+    }
+
+    /// Waits (bounded) until every region holds every other region's full chain; true when it did.
+    func waitUntilConverged(timeout: Duration = .seconds(60)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var done = true
+            for origin in nodes {
+                let store = LedgerStore(database: origin.database)
+                let head = try await store.recordedHead(region: origin.id)?.seq ?? 0
+                if try await store.backlog(region: origin.id).count > 0 { done = false; break }
+                for holder in nodes where holder.id != origin.id {
+                    let held = try await ReplicaStore(database: holder.database).heads().first { $0.head.origin == origin.id }?.head.seq ?? 0
+                    if held != head { done = false; break }
+                }
+                if !done { break }
+            }
+            if done { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+}
+
+/// Minimal HTTP for tests (AsyncHTTPClient's shared client).
+enum HTTP {
+    struct Reply: Sendable {
+        let status: Int
+        let json: JSONValue
+    }
+
+    static func get(_ url: String) async throws -> Reply {
+        try await send(url, method: .GET, body: nil)
+    }
+
+    static func post(_ url: String, body: [UInt8]) async throws -> Reply {
+        try await send(url, method: .POST, body: body)
+    }
+
+    static func send(_ url: String, method: HTTPMethod, body: [UInt8]?) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), json: (try? JSONParser.parse(Array(buffer: bytes))) ?? .null)
+    }
+}
