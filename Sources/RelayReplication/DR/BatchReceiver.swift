@@ -37,6 +37,9 @@ public struct BatchReceiver: Sendable {
             try batch.checkRecords()
             let (decision, head) = try await store.apply(batch)
             let duplicate = decision == .duplicate
+            // A re-delivered batch is acknowledged (the shipper may have lost the answer), and
+            // also counted as refused: a replay changes nothing, and an unexpected rate of them is worth seeing.
+            if duplicate { metrics.batchRejected(origin: origin, reason: "duplicate") }
             metrics.batchAccepted(origin: origin, duplicate: duplicate, records: batch.records.count, duration: ContinuousClock.now - started)
             logger.debug(
                 "batch applied",

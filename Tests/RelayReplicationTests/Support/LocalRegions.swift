@@ -44,7 +44,8 @@ final class LocalRegions: Sendable {
 
     /// Runs `body` with `ids` regions whose daemons are started; everything stops afterwards.
     static func with<T: Sendable>(
-        _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = false, configure: @escaping @Sendable (inout DRConfiguration) -> Void = { _ in },
+        _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = false, start: [String]? = nil,
+        configure: @escaping @Sendable (inout DRConfiguration) -> Void = { _ in },
         _ body: @Sendable (LocalRegions) async throws -> T
     ) async throws -> T {
         var nodes: [Node] = []
@@ -86,7 +87,7 @@ final class LocalRegions: Sendable {
             for n in nodes { group.addTask { await n.database.run() } }
             defer { group.cancelAll() }
             for n in nodes { try await Migrator(database: n.database).migrate() }
-            for n in nodes { set.start(n.id, configure: configure) }
+            for n in nodes where start?.contains(n.id) ?? true { set.start(n.id, configure: configure) }
             defer { set.stopAll() }
             try await set.waitUntilListening()
             return try await body(set)
@@ -154,6 +155,66 @@ final class LocalRegions: Sendable {
         let seal = n.issuer.issue(for: manifest, approved: amount < 5000, denialReason: amount < 5000 ? nil : "too large", policyVersion: "v1", now: now)
         try await ManifestWriter(database: n.database).record(manifest, seal: seal)
         return seal
+    }
+
+    /// Chains everything written in region `id` (for tests whose daemon for `id` is not running).
+    func chainAll(_ id: String) async throws {
+        let store = LedgerStore(database: node(id).database)
+        while true {
+            switch try await store.chainStep(region: id) {
+            case .chained: continue
+            case .idle, .notLeader:
+                if try await store.backlog(region: id).count == 0 { return }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    /// A signed batch of region `origin`'s entries `from`…`to` (its own key unless `key` is given).
+    func batch(of origin: String, from: Int64, to: Int64, batchNo: Int64 = 1, key: SigningKey? = nil) async throws -> Batch {
+        let store = ShipperStore(database: node(origin).database)
+        let records = try await store.entries(region: origin, after: from - 1, limit: Int(to - from + 1), maxBytes: 1 << 30)
+        let prev = try await store.hash(region: origin, seq: from - 1)!
+        return Batch.make(records: records, prevHash: prev, batchNo: batchNo, key: key ?? node(origin).ledgerKey, now: RelayClock.system.now())
+    }
+
+    /// POSTs `body` to region `id`'s replication API.
+    func post(_ body: [UInt8], to id: String) async throws -> HTTP.Reply {
+        try await HTTP.post("http://127.0.0.1:\(node(id).drPort)/v1/replication/batches", body: body)
+    }
+
+    /// A fingerprint of everything region `id` holds of other regions (replica chain, heads,
+    /// evidence, materialised rows): equal fingerprints = byte-for-byte unchanged.
+    func replicaFingerprint(_ id: String) async throws -> String {
+        let n = node(id)
+        return try await n.cluster.psql(
+            """
+            SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM (
+                SELECT 'L' || origin || ':' || seq || ':' || encode(hash, 'hex') || ':' || encode(body, 'hex') AS x FROM replica_ledger
+                UNION ALL SELECT 'H' || origin || ':' || seq || ':' || encode(hash, 'hex') || ':' || epoch || ':' || quarantined FROM replica_heads
+                UNION ALL SELECT 'B' || origin || ':' || first_seq || ':' || last_seq FROM replica_batches
+                UNION ALL SELECT 'M' || manifest_id::text || ':' || md5(parameters::text) FROM manifests WHERE region <> '\(id)'
+                UNION ALL SELECT 'S' || seal_id || ':' || was_executed FROM seals WHERE region <> '\(id)'
+                UNION ALL SELECT 'O' || org_id FROM organizations WHERE region <> '\(id)'
+                UNION ALL SELECT 'A' || event_id::text FROM auth_events WHERE region <> '\(id)'
+            ) t
+            """, database: n.databaseName
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The value of one sample of region `id`'s relay-dr `/metrics` (0 when absent).
+    func metric(_ id: String, _ name: String, _ labels: [String: String]) async throws -> Double {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(node(id).drPort)/metrics")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 8 << 20))
+        let wanted = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
+        for line in text.split(separator: "\n") where line.hasPrefix(name + "{") {
+            let inner = line.dropFirst(name.count + 1).prefix { $0 != "}" }
+            let have = inner.split(separator: ",").map(String.init).sorted()
+            if have == wanted, let value = line.split(separator: " ").last.flatMap({ Double($0) }) { return value }
+        }
+        return 0
     }
 
     /// The (seq, hash) list of `origin`'s chain as held in region `holder` (its own ledger when equal).
