@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "RelayCore", "RelayStore", "RelayPolicy", "RelayReplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -113,7 +114,8 @@ let package = Package(
         .testTarget(
             name: "RelayReplicationTests",
             dependencies: [
-                "RelayReplication", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log"),
+                "RelayReplication", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -10,6 +10,8 @@ public enum ExecutionOutcome: Sendable, Equatable {
     case alreadyExecuted
     case expired
     case denied
+    /// The seal's home is another region: it is not executed here.
+    case foreign(home: String)
 }
 
 /// Reads seals (with their payload rebuilt from the manifest rows) and executes them.
@@ -57,8 +59,9 @@ public struct SealStore: Sendable {
     }
 
     /// Executes the seal at `now` with ONE atomic statement: of any number of concurrent calls
-    /// exactly one gets `.executed`. When nothing was updated, says why.
-    public func markExecuted(id sealID: String, now: Timestamp) async throws -> ExecutionOutcome {
+    /// exactly one gets `.executed`. Only seals whose home is `region` are executed here (replicas
+    /// of other regions' seals never are). When nothing was updated, says why.
+    public func markExecuted(id sealID: String, now: Timestamp, region: String) async throws -> ExecutionOutcome {
         database.operationBegan()
         defer { database.operationEnded() }
         let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
@@ -68,7 +71,8 @@ public struct SealStore: Sendable {
             """
             WITH u AS (
                 UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
-                WHERE seal_id = \(sealID) AND approved AND NOT was_executed AND expires_at > \(now.iso8601)::timestamptz
+                WHERE seal_id = \(sealID) AND region = \(region) AND approved AND NOT was_executed
+                    AND expires_at > \(now.iso8601)::timestamptz
                 RETURNING region, executed_at
             ), r AS (
                 INSERT INTO ledger_records (region, kind, subject, body)
@@ -83,8 +87,9 @@ public struct SealStore: Sendable {
             return .executed(at: Timestamp(microseconds: micros))
         }
         let state = try await database.client.query(
-            "SELECT approved, was_executed FROM seals WHERE seal_id = \(sealID)", logger: database.logger)
-        for try await (approved, executed) in state.decode((Bool, Bool).self) {
+            "SELECT approved, was_executed, region FROM seals WHERE seal_id = \(sealID)", logger: database.logger)
+        for try await (approved, executed, home) in state.decode((Bool, Bool, String).self) {
+            if home != region { return .foreign(home: home) }
             if executed { return .alreadyExecuted }
             if !approved { return .denied }
             return .expired

@@ -36,8 +36,8 @@ struct LocalVerifierTests {
             }
             // A second execution changes nothing and records nothing.
             let store = SealStore(database: f.database)
-            #expect(try await store.markExecuted(id: seal.payload.sealID, now: RelayClock.system.now()) != .alreadyExecuted)
-            #expect(try await store.markExecuted(id: seal.payload.sealID, now: RelayClock.system.now()) == .alreadyExecuted)
+            #expect(try await store.markExecuted(id: seal.payload.sealID, now: RelayClock.system.now(), region: f.region) != .alreadyExecuted)
+            #expect(try await store.markExecuted(id: seal.payload.sealID, now: RelayClock.system.now(), region: f.region) == .alreadyExecuted)
             try await f.chainAll()
             #expect(try await f.entries().map(\.0.kind) == [.manifest, .sealExecuted])
             #expect(try await f.verify().consistent)

@@ -43,6 +43,10 @@ struct SealRoutes {
     /// triggers); the execution itself is one atomic UPDATE.
     @Sendable func markExecuted(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
         let id = try sealID(request)
+        // The seal id names its home region (and the signature covers it): only the home executes.
+        if let home = Seal.homeRegion(ofSealID: id), home != services.configuration.region {
+            return try await SealForwarder(services: services).forward(sealID: id, home: home, request: request, context: context)
+        }
         guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
         if let principal = context.principal, principal.orgID != seal.payload.orgID {
             throw try await services.forbidden(
@@ -55,7 +59,7 @@ struct SealRoutes {
             context.logger.error("refusing to execute seal with invalid signature", metadata: ["seal_id": "\(id)"])
             throw APIError(.badRequest, "Seal signature invalid: \(verdict.reason ?? "")")
         }
-        switch try await services.seals.markExecuted(id: id, now: now) {
+        switch try await services.seals.markExecuted(id: id, now: now, region: services.configuration.region) {
         case .executed(let at):
             context.logger.info("seal executed", metadata: ["seal_id": "\(id)"])
             services.metrics.recordSealExecuted()
@@ -69,6 +73,7 @@ struct SealRoutes {
         case .alreadyExecuted: throw APIError(.badRequest, "Seal already executed")
         case .expired: throw APIError(.badRequest, "Seal expired")
         case .denied: throw APIError(.badRequest, "Seal was not approved; a denied seal cannot be executed")
+        case .foreign(let home): throw APIError(.conflict, "Seal belongs to region \(home) and executes only there")
         }
     }
 }

@@ -117,7 +117,7 @@ struct LedgerFixture: Sendable {
             name: "Acme", contactEmail: "ops@acme.test", initialAgentName: "initial", region: region, now: RelayClock.system.now())
         let seal = try await decide()
         try await decide(approved: false)
-        _ = try await SealStore(database: database).markExecuted(id: seal.payload.sealID, now: RelayClock.system.now())
+        _ = try await SealStore(database: database).markExecuted(id: seal.payload.sealID, now: RelayClock.system.now(), region: region)
         try await identities.record(
             AuthEvent(type: "token", success: true, agentID: "agent_test", orgID: org.orgID, endpoint: "/v1/manifest/validate"),
             region: region, now: RelayClock.system.now())

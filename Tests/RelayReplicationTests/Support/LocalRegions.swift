@@ -4,7 +4,9 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import RelayCore
+import RelayGateway
 import RelayLocal
+import RelayPolicy
 import RelayReplication
 import RelayStore
 import Synchronization
@@ -19,6 +21,7 @@ final class LocalRegions: Sendable {
         let ledgerKey: SigningKey
         let sealKey: SigningKey
         let drPort: Int
+        let gatewayPort: Int
         /// A pool of the test's own (the daemon has its own).
         let database: Database
         var issuer: SealIssuer { SealIssuer(region: id, key: sealKey, ttlMinutes: 5) }
@@ -69,13 +72,13 @@ final class LocalRegions: Sendable {
             nodes.append(
                 Node(
                     id: id, cluster: cluster, databaseName: name, ledgerKey: SigningKey.generate().key, sealKey: SigningKey.generate().key,
-                    drPort: try LoopbackPort.pickFree(), database: database))
+                    drPort: try LoopbackPort.pickFree(), gatewayPort: try LoopbackPort.pickFree(), database: database))
         }
         let epoch = try Timestamp(iso8601: "2026-01-01T00:00:00Z")
         let regions = try RegionSet(
             regions: nodes.map { n in
                 Region(
-                    id: n.id, gatewayURL: URL(string: "http://127.0.0.1:1")!, drURL: URL(string: "http://127.0.0.1:\(n.drPort)")!,
+                    id: n.id, gatewayURL: URL(string: "http://127.0.0.1:\(n.gatewayPort)")!, drURL: URL(string: "http://127.0.0.1:\(n.drPort)")!,
                     database: RegionDatabase(host: .literal(n.cluster.host), port: n.cluster.port, name: n.databaseName, tls: .disable),
                     keys: [
                         RegionKey(purpose: .seal, publicKey: n.sealKey.publicKey, validFrom: epoch),
@@ -130,6 +133,36 @@ final class LocalRegions: Sendable {
 
     func stopAll() {
         for task in running.withLock({ $0.values }) { task.cancel() }
+    }
+
+    /// Starts region `id`'s gateway (builtin policies, auth optional, chaining left to relay-dr).
+    func startGateway(_ id: String) async throws {
+        let n = node(id)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let config = GatewayConfiguration(
+            region: id,
+            database: DatabaseConfiguration(host: n.cluster.host, port: n.cluster.port, database: n.databaseName, username: n.cluster.superuser, maxConnections: 8),
+            apiPort: n.gatewayPort, sealKey: n.sealKey, policyDirectory: root + "/gateway/policies",
+            jwtSecret: "test-secret-test-secret-test-secret-0123456789", authRequired: false, rateLimitRPS: 0, chainer: .off,
+            regions: regions)
+        let services = await GatewayServices(
+            configuration: config, database: Database(configuration: config.database, logger: Self.logger),
+            policy: try BuiltinPolicyEngine.load(directory: config.policyDirectory), logger: Self.logger)
+        let task = Task {
+            do { try await Gateway.application(services: services, logger: Self.logger).runService(gracefulShutdownSignals: []) } catch {}
+        }
+        running.withLock { $0["gateway-" + id] = task }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? await HTTP.get("http://127.0.0.1:\(n.gatewayPort)/health").status) == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Stops region `id`'s gateway.
+    func stopGateway(_ id: String) async {
+        await stop("gateway-" + id)
     }
 
     /// Waits until every running daemon answers /health.
