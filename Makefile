@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run test build deps bench-gateway bench-ledger clean
+.PHONY: run test build deps bench-gateway bench-ledger soak clean
 
 ## run: a local Relay region (PostgreSQL + gateway) on printed URLs; Ctrl-C stops everything.
 ## RELAY_POLICY_ENGINE=opa make run also starts the local OPA server and pushes the compiled policies.
@@ -33,6 +33,11 @@ bench-gateway:
 bench-ledger:
 	@scripts/install-deps.sh wrk
 	bench/ledger/run.sh
+
+## soak: the crash-safety test with 300 kill -9s (origin relay-dr, peer relay-dr, peer PostgreSQL) instead of 30.
+soak: deps
+	$(SWIFT) build --build-tests
+	RELAY_CRASH_ITERATIONS=$${RELAY_CRASH_ITERATIONS:-300} $(SWIFT) test --skip-build --filter CrashSafetyTests
 
 clean:
 	rm -rf .build .local

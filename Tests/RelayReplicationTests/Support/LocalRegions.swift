@@ -19,6 +19,7 @@ final class LocalRegions: Sendable {
         let cluster: PostgresCluster
         let databaseName: String
         let ledgerKey: SigningKey
+        let ledgerSeed: [UInt8]
         let sealKey: SigningKey
         let drPort: Int
         let gatewayPort: Int
@@ -69,9 +70,11 @@ final class LocalRegions: Sendable {
             let database = Database(
                 configuration: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 6),
                 logger: logger)
+            let ledger = SigningKey.generate()
             nodes.append(
                 Node(
-                    id: id, cluster: cluster, databaseName: name, ledgerKey: SigningKey.generate().key, sealKey: SigningKey.generate().key,
+                    id: id, cluster: cluster, databaseName: name, ledgerKey: ledger.key, ledgerSeed: ledger.seed,
+                    sealKey: SigningKey.generate().key,
                     drPort: try LoopbackPort.pickFree(), gatewayPort: try LoopbackPort.pickFree(), database: database))
         }
         let epoch = try Timestamp(iso8601: "2026-01-01T00:00:00Z")

@@ -1,0 +1,90 @@
+import Foundation
+import RelayCore
+
+/// `relay-dr run` as a separate process for one region of a `LocalRegions` set (so it can be
+/// killed with SIGKILL), configured from region files and key files written to a temp directory.
+final class DRProcess: @unchecked Sendable {
+    let process: Process
+    let log: URL
+
+    /// Writes `regions`' files (YAML, as an operator would) and 0600 ledger key files under `dir`.
+    static func writeConfig(_ regions: LocalRegions, to dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("regions"), withIntermediateDirectories: true)
+        for n in regions.nodes {
+            let yaml = """
+                id: \(n.id)
+                gateway_url: http://127.0.0.1:\(n.gatewayPort)
+                dr_url: http://127.0.0.1:\(n.drPort)
+                database:
+                  host: \(n.cluster.host)
+                  port: \(n.cluster.port)
+                  name: \(n.databaseName)
+                  user: \(n.cluster.superuser)
+                  tls: disable
+                keys:
+                  - purpose: seal
+                    key_id: "\(n.sealKey.keyID)"
+                    public_key: "\(Base64.encode(n.sealKey.publicKey))"
+                    valid_from: 2026-01-01T00:00:00Z
+                  - purpose: ledger
+                    key_id: "\(n.ledgerKey.keyID)"
+                    public_key: "\(Base64.encode(n.ledgerKey.publicKey))"
+                    valid_from: 2026-01-01T00:00:00Z
+                targets:
+                  rpo_seconds: 5
+                  rto_seconds: 300
+                  max_lag_on_failover: 1000
+
+                """
+            try yaml.write(to: dir.appendingPathComponent("regions/\(n.id).yaml"), atomically: true, encoding: .utf8)
+            let key = dir.appendingPathComponent("\(n.id)-ledger.key").path
+            if !FileManager.default.fileExists(atPath: key) {
+                try KeyFile.create(at: key, seed: n.ledgerSeed)
+            }
+        }
+    }
+
+    /// Starts `relay-dr run` for region `id` (config written by `writeConfig` in `dir`).
+    static func start(_ regions: LocalRegions, _ id: String, dir: URL) throws -> DRProcess {
+        let n = regions.node(id)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ChainerProcess.executable)
+        p.arguments = ["run", "--poll-ms", "10"]
+        var env = ProcessInfo.processInfo.environment
+        env["RELAY_REGION"] = id
+        env["RELAY_REGIONS_DIR"] = dir.appendingPathComponent("regions").path
+        env["RELAY_LEDGER_KEY"] = "file:" + dir.appendingPathComponent("\(id)-ledger.key").path
+        env["RELAY_DB_HOST"] = n.cluster.host
+        env["RELAY_DB_PORT"] = String(n.cluster.port)
+        env["RELAY_DB_NAME"] = n.databaseName
+        env["RELAY_DB_USER"] = n.cluster.superuser
+        env["RELAY_DR_LINGER_MS"] = "20"
+        env["RELAY_LOG_LEVEL"] = "warning"
+        p.environment = env
+        let log = dir.appendingPathComponent("relay-dr-\(id).log")
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        return DRProcess(process: p, log: log)
+    }
+
+    private init(process: Process, log: URL) {
+        self.process = process
+        self.log = log
+    }
+
+    /// SIGKILL, then reap.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM (graceful), then reap.
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
