@@ -110,7 +110,12 @@ let package = Package(
             dependencies: ["RelayReplication", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
-            name: "RelayLocalTests", dependencies: ["RelayLocal", .product(name: "Logging", package: "swift-log")]),
+            name: "RelayLocalTests",
+            dependencies: [
+                "RelayLocal", .product(name: "Logging", package: "swift-log"),
+                // ComposeFileTests: the container files against the region files and the policies.
+                "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(
             name: "RelayGatewayTests",
             dependencies: [
