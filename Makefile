@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run test build deps bench-gateway bench-ledger soak clean
+.PHONY: run test build deps rego bench-gateway bench-ledger soak clean
 
 ## run: a local Relay region (PostgreSQL + gateway) on printed URLs; Ctrl-C stops everything.
 ## RELAY_POLICY_ENGINE=opa make run also starts the local OPA server and pushes the compiled policies.
@@ -18,6 +18,11 @@ test: deps
 
 build:
 	$(SWIFT) build -c $(CONFIG)
+
+## rego: compile gateway/policies/ to gateway/rego/ (what docker-compose.yml's OPA servers load).
+rego:
+	$(SWIFT) build -c $(CONFIG) --product relay-gateway
+	.build/$(CONFIG)/relay-gateway policy compile gateway/policies --out gateway/rego/relay.rego
 
 ## deps: Debian packages, and the real OPA engine in .local/opa/ (for tests and the OPA engine).
 deps:

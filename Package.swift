@@ -120,7 +120,12 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "RelayLocalTests", dependencies: ["RelayLocal", .product(name: "Logging", package: "swift-log")]),
+            name: "RelayLocalTests",
+            dependencies: [
+                "RelayLocal", .product(name: "Logging", package: "swift-log"),
+                // ComposeFileTests: the container files against the region files and the policies.
+                "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(
             name: "RelayGatewayTests",
             dependencies: [

@@ -40,6 +40,24 @@ struct RegionSetTests {
         }
     }
 
+    @Test func theShippedComposeRegionsLoadWithTheLocalDevelopmentKeys() throws {
+        let regions = try RegionSet.load(directory: RegionFixtures.repoRoot + "/regions/compose")
+        let local = try RegionSet.load(directory: RegionFixtures.repoRoot + "/regions/local")
+        #expect(regions.ids == ["ap-southeast-2", "eu-west-1", "us-east-1"])
+        for id in regions.ids {
+            let region = try #require(regions.region(id))
+            // Service names of docker-compose.yml, on the compose network.
+            #expect(region.gatewayURL.absoluteString == "http://gateway-\(id):8000")
+            #expect(region.drURL.absoluteString == "http://relay-dr-\(id):9000")
+            #expect(region.database.host == .literal("postgres-\(id)"))
+            #expect(region.database.port == 5432)
+            #expect(region.database.password == .file("/run/secrets/db-password"))
+            #expect(region.database.tls == .disable)
+            // The same (development) keys as the local topology.
+            #expect(region.keys == local.region(id)?.keys)
+        }
+    }
+
     @Test func trustedKeysFollowValidityWindows() throws {
         let old = RegionFixtures.key(.seal, validFrom: "2025-01-01T00:00:00Z", validUntil: "2026-01-01T00:00:00Z")
         let new = RegionFixtures.key(.seal, validFrom: "2025-12-01T00:00:00Z")
