@@ -1,8 +1,15 @@
+import Foundation
 import Synchronization
 
 /// A one-shot latch: services that need the schema wait on it until migrations have run.
+/// Waiting ends early when the waiting task is cancelled (a service stopped before it started).
 public final class ReadyGate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private struct State {
+        var open = false
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
 
     /// Creates a closed gate.
     public init() {}
@@ -12,21 +19,27 @@ public final class ReadyGate: Sendable {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             guard !s.open else { return [] }
             s.open = true
-            defer { s.waiters = [] }
-            return s.waiters
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
         }
         for w in waiters { w.resume() }
     }
 
-    /// Returns once the gate is open.
+    /// Returns once the gate is open, or the task is cancelled (check `Task.isCancelled` after).
     public func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.open { return true }
-                s.waiters.append(c)
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.open || Task.isCancelled { return true }
+                    s.waiters[id] = c
+                    return false
+                }
+                if resumeNow { c.resume() }
             }
-            if ready { c.resume() }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 }

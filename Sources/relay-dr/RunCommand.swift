@@ -41,6 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ParentWatch.start()
         let logger = makeLogger("relay-dr")
         var chainerOptions = Chainer.Options()
         chainerOptions.pollInterval = .milliseconds(pollMs)

@@ -120,7 +120,7 @@ struct ChainerTests {
             var kills = 0
             for _ in 0..<20 {
                 let process = try ChainerProcess.start(fixture: f, batchLimit: Int.random(in: 1...40, using: &rng))
-                try await Task.sleep(for: .milliseconds(Int.random(in: 150...500, using: &rng)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...1200, using: &rng)))
                 process.kill9()
                 kills += 1
             }

@@ -22,6 +22,7 @@ struct ChainerProcess {
         env["RELAY_DB_NAME"] = f.name
         env["RELAY_DB_USER"] = f.cluster.superuser
         env["RELAY_LOG_LEVEL"] = "error"
+        env["RELAY_PARENT_PID"] = String(getpid())
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice

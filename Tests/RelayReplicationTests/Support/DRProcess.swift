@@ -60,6 +60,7 @@ final class DRProcess: @unchecked Sendable {
         env["RELAY_DB_USER"] = n.cluster.superuser
         env["RELAY_DR_LINGER_MS"] = "20"
         env["RELAY_LOG_LEVEL"] = "warning"
+        env["RELAY_PARENT_PID"] = String(getpid())
         p.environment = env
         let log = dir.appendingPathComponent("relay-dr-\(id).log")
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }

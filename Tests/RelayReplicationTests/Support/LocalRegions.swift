@@ -11,8 +11,10 @@ import RelayReplication
 import RelayStore
 import Synchronization
 
-/// Three (or more) regions on this machine: a database each (in the shared cluster, or a cluster
-/// each), a relay-dr daemon each on a loopback port, real Ed25519 ledger keys, one region set.
+/// Three (or more) regions on this machine: a PostgreSQL cluster each (by default; chaining waits
+/// for the oldest transaction of the whole cluster, so regions sharing the test process's cluster
+/// would wait for other tests), a relay-dr daemon each on a loopback port, real Ed25519 ledger
+/// keys, one region set.
 final class LocalRegions: Sendable {
     struct Node: Sendable {
         let id: String
@@ -48,7 +50,7 @@ final class LocalRegions: Sendable {
 
     /// Runs `body` with `ids` regions whose daemons are started; everything stops afterwards.
     static func with<T: Sendable>(
-        _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = false, start: [String]? = nil,
+        _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = true, start: [String]? = nil,
         configure: @escaping @Sendable (inout DRConfiguration) -> Void = { _ in },
         _ body: @Sendable (LocalRegions) async throws -> T
     ) async throws -> T {
