@@ -105,7 +105,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"]),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayLocal"]),
         .testTarget(
             name: "RelayPolicyTests",
             dependencies: ["RelayPolicy", "RelayLocal", .product(name: "AsyncHTTPClient", package: "async-http-client")]

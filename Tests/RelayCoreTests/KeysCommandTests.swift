@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayLocal
 import Testing
 
 /// The `relay-dr keys` executable itself (built next to this test bundle).
@@ -11,7 +12,7 @@ struct KeysCommandTests {
 
     /// Runs the executable; its output goes to files, not pipes, so a pipe end inherited by a
     /// process another test spawns at the same moment can never keep a read waiting.
-    private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    private func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
         let directory = try RegionFixtures.temporaryDirectory()
         let outPath = directory + "/out"
         let errPath = directory + "/err"
@@ -25,7 +26,7 @@ struct KeysCommandTests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        process.waitUntilExit()
+        _ = await process.waitForExit()
         try out.close()
         try err.close()
         return (
@@ -34,11 +35,11 @@ struct KeysCommandTests {
         )
     }
 
-    @Test func generatePrintsAnEntryAndShowPrintsItAgain() throws {
+    @Test func generatePrintsAnEntryAndShowPrintsItAgain() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build relay-dr first")
         let directory = try RegionFixtures.temporaryDirectory()
         let path = directory + "/ledger.key"
-        let generated = try run(["keys", "generate", "--region", "us-east-1", "--purpose", "ledger", "--out", path,
+        let generated = try await run(["keys", "generate", "--region", "us-east-1", "--purpose", "ledger", "--out", path,
                                  "--valid-from", "2026-02-01T00:00:00Z"])
         #expect(generated.status == 0, "\(generated.err)")
         #expect(generated.err.contains("wrote the ledger key seed to \(path) (mode 0600"))
@@ -50,17 +51,17 @@ struct KeysCommandTests {
         let seed = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!generated.out.contains(seed.trimmingCharacters(in: .whitespacesAndNewlines)))
 
-        let shown = try run(["keys", "show", "--key", path, "--purpose", "ledger", "--valid-from", "2026-02-01T00:00:00Z"])
+        let shown = try await run(["keys", "show", "--key", path, "--purpose", "ledger", "--valid-from", "2026-02-01T00:00:00Z"])
         #expect(shown.status == 0, "\(shown.err)")
         #expect(generated.out.hasSuffix(shown.out))
 
-        let again = try run(["keys", "generate", "--region", "us-east-1", "--purpose", "seal", "--out", path])
+        let again = try await run(["keys", "generate", "--region", "us-east-1", "--purpose", "seal", "--out", path])
         #expect(again.status == 1)
         #expect(again.err == "relay-dr: \(path) already exists; refusing to overwrite a key file (choose another path or move the old file away)\n")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == seed)
 
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        let exposed = try run(["keys", "show", "--key", "file:" + path, "--purpose", "ledger"])
+        let exposed = try await run(["keys", "show", "--key", "file:" + path, "--purpose", "ledger"])
         #expect(exposed.status == 1)
         #expect(exposed.err.contains("chmod 600 it"))
     }

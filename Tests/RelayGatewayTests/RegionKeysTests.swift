@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayGateway
+import RelayLocal
 import Testing
 
 /// `RELAY_REGIONS_DIR`: the gateway loads every region, trusts and serves their seal keys.
@@ -131,7 +132,7 @@ struct RegionKeysTests {
         }
     }
 
-    @Test func theGatewayBinaryExitsWith2OnABadRegionFile() throws {
+    @Test func theGatewayBinaryExitsWith2OnABadRegionFile() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("relay-gateway").path
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build relay-gateway first")
         let directory = try temporaryDirectory()
@@ -147,7 +148,7 @@ struct RegionKeysTests {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        _ = await process.waitForExit()
         try err.close()
         let text = try String(contentsOfFile: errPath, encoding: .utf8)
         #expect(process.terminationStatus == 2)

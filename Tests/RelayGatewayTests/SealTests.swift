@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayLocal
 import Testing
 
 struct SealTests {
@@ -170,7 +171,7 @@ struct SealTests {
         let response = try await gw.run { http in try await http.validate(manifest) }
         #expect(response.json["approved"] == true)
         let input = CanonicalJSON.bytes(["manifest": manifest, "response": response.json])
-        let result = try runProcess(
+        let result = try await runProcess(
             "/usr/bin/env", ["python3", TestGateway.repoRoot + "/tools/verify_seal_libsodium.py"], stdin: input)
         #expect(result.status == 0, "libsodium verifier: \(result.output)")
         #expect(result.output.contains("libsodium: signature OK"))
@@ -179,7 +180,7 @@ struct SealTests {
 }
 
 /// Runs a command, feeding `stdin`; returns exit status and combined output.
-func runProcess(_ path: String, _ args: [String], stdin: [UInt8] = []) throws -> (status: Int32, output: String) {
+func runProcess(_ path: String, _ args: [String], stdin: [UInt8] = []) async throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
@@ -192,6 +193,6 @@ func runProcess(_ path: String, _ args: [String], stdin: [UInt8] = []) throws ->
     input.fileHandleForWriting.write(Data(stdin))
     try input.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
+    _ = await p.waitForExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }

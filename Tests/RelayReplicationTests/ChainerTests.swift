@@ -121,7 +121,7 @@ struct ChainerTests {
             for _ in 0..<20 {
                 let process = try ChainerProcess.start(fixture: f, batchLimit: Int.random(in: 1...40, using: &rng))
                 try await Task.sleep(for: .milliseconds(Int.random(in: 300...1200, using: &rng)))
-                process.kill9()
+                await process.kill9()
                 kills += 1
             }
             stop.set()

@@ -19,7 +19,7 @@ struct CrashSafetyTests {
             try DRProcess.writeConfig(regions, to: dir)
             var procs: [String: DRProcess] = [:]
             for n in regions.nodes { procs[n.id] = try DRProcess.start(regions, n.id, dir: dir) }
-            defer { for p in procs.values { p.stop() } }
+            defer { for p in procs.values { p.killNow() } }
 
             // Load: decisions keep arriving in r1 and r3 (r2's database is the one we kill).
             let stop = ManagedFlag()
@@ -39,11 +39,11 @@ struct CrashSafetyTests {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 100...400, using: &rng)))
                 switch Int.random(in: 0..<3, using: &rng) {
                 case 0:
-                    procs["r1"]!.kill9()
+                    await procs["r1"]!.kill9()
                     procs["r1"] = try DRProcess.start(regions, "r1", dir: dir)
                     kills["origin relay-dr", default: 0] += 1
                 case 1:
-                    procs["r2"]!.kill9()
+                    await procs["r2"]!.kill9()
                     procs["r2"] = try DRProcess.start(regions, "r2", dir: dir)
                     kills["peer relay-dr", default: 0] += 1
                 default:
@@ -59,6 +59,7 @@ struct CrashSafetyTests {
             #expect(kills.values.reduce(0, +) == iterations, "\(kills)")
 
             let converged = try await regions.waitUntilConverged(timeout: .seconds(120))
+            for p in procs.values { await p.stop() }
             #expect(converged, "logs in \(dir.path)")
             for origin in regions.nodes {
                 let mine = try await regions.chain(of: origin.id, in: origin.id)

@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayReplication
 import RelayStore
+import RelayLocal
 import Testing
 
 /// tools/verify_ledger.py, written from docs/ledger-format.md alone, agrees with the Swift
@@ -13,7 +14,7 @@ struct PythonVerifierTests {
         .deletingLastPathComponent().path
 
     /// Runs the verifier with `arguments`; returns its exit status and standard output.
-    private func verifier(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    private func verifier(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", Self.repoRoot + "/tools/verify_ledger.py"] + arguments
@@ -22,12 +23,12 @@ struct PythonVerifierTests {
         p.standardError = out
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        _ = await p.waitForExit()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func theVectorsVerify() throws {
-        let (status, output) = try verifier(["vectors", Self.repoRoot + "/docs/ledger-vectors.json"])
+    @Test func theVectorsVerify() async throws {
+        let (status, output) = try await verifier(["vectors", Self.repoRoot + "/docs/ledger-vectors.json"])
         #expect(status == 0, "\(output)")
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == 6, "\(output)")
     }
@@ -52,7 +53,7 @@ struct PythonVerifierTests {
             defer { try? FileManager.default.removeItem(at: dir) }
             let good = dir.appendingPathComponent("chain.jsonl").path
             try (lines.joined(separator: "\n") + "\n").write(toFile: good, atomically: true, encoding: .utf8)
-            let ok = try verifier(["chain", good, "--region", f.region])
+            let ok = try await verifier(["chain", good, "--region", f.region])
             #expect(ok.status == 0, "\(ok.output)")
             #expect(ok.output.contains("head seq \(head.seq) hash \(Hex.encode(head.hash))"), "\(ok.output)")
 
@@ -66,7 +67,7 @@ struct PythonVerifierTests {
             tampered[9] = CanonicalJSON.string(.object(entry))
             let bad = dir.appendingPathComponent("tampered.jsonl").path
             try (tampered.joined(separator: "\n") + "\n").write(toFile: bad, atomically: true, encoding: .utf8)
-            let refused = try verifier(["chain", bad])
+            let refused = try await verifier(["chain", bad])
             #expect(refused.status == 1, "\(refused.output)")
             #expect(refused.output.contains("FAIL seq 10"), "\(refused.output)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RelayLocal
 import Synchronization
 
 /// A `relay-dr run` process chaining a fixture's database (built next to the test bundle).
@@ -30,10 +31,10 @@ struct ChainerProcess {
         return ChainerProcess(process: p)
     }
 
-    /// SIGKILL, then reap.
-    func kill9() {
+    /// SIGKILL, then wait for it to be gone.
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = await process.waitForExit(timeout: .seconds(10))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayLocal
 
 /// `relay-dr run` as a separate process for one region of a `LocalRegions` set (so it can be
 /// killed with SIGKILL), configured from region files and key files written to a temp directory.
@@ -77,15 +78,20 @@ final class DRProcess: @unchecked Sendable {
         self.log = log
     }
 
-    /// SIGKILL, then reap.
-    func kill9() {
+    /// SIGKILL, then wait for it to be gone.
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = await process.waitForExit(timeout: .seconds(10))
     }
 
-    /// SIGTERM (graceful), then reap.
-    func stop() {
+    /// SIGTERM (graceful); SIGKILL when it has not exited within 10 s.
+    func stop() async {
         process.terminate()
-        process.waitUntilExit()
+        if await !process.waitForExit(timeout: .seconds(10)) { await kill9() }
+    }
+
+    /// SIGKILL without waiting (for `defer`, where nothing can be awaited).
+    func killNow() {
+        kill(process.processIdentifier, SIGKILL)
     }
 }
