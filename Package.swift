@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "RelayReplication", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -1,6 +1,8 @@
 import RelayCore
 import Testing
 
+// A hung dependency must fail the test, not stall the whole run.
+@Suite(.timeLimit(.minutes(3)))
 struct HealthTests {
     @Test func healthReportsDatabaseAndPolicyEngine() async throws {
         let gw = try await TestGateway.make()

@@ -8,7 +8,7 @@ import Testing
 
 /// The gateway with the OPA engine: decisions from the real OPA engine, and fail-closed
 /// behaviour (503, nothing written) whenever OPA is down, slow or answers nonsense.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct OPAEngineTests {
     /// Runs `body` with a gateway whose OPA engine points at `url`; shuts the engine down after.
     func withGateway(

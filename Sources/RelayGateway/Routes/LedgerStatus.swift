@@ -10,14 +10,16 @@ struct LedgerStatus: Sendable {
     /// Age of the oldest unchained record (0 when none waits).
     var oldestUnchainedAgeSeconds: Double
 
-    /// Reads it from the database; nil when the database does not answer.
+    /// Reads it from the database; nil when the database does not answer within 2 s.
     static func read(_ services: GatewayServices) async -> LedgerStatus? {
         let region = services.configuration.region
         let head: LedgerHead?
         let backlog: (count: Int64, oldest: Timestamp?)
         do {
-            backlog = try await services.ledger.backlog(region: region)
-            head = try await services.ledger.recordedHead(region: region)
+            let ledger = services.ledger
+            (backlog, head) = try await services.database.bounded {
+                (try await ledger.backlog(region: region), try await ledger.recordedHead(region: region))
+            }
         } catch {
             return nil
         }

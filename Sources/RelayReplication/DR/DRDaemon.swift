@@ -85,12 +85,13 @@ public final class DRDaemon: Sendable {
             return Self.json(status, body)
         }
         router.get("/v1/status") { [self] _, _ -> Response in
-            do { return Self.json(200, try await status()) } catch {
+            do { return Self.json(200, try await database.bounded(.seconds(5)) { try await self.status() }) } catch {
                 return Self.json(503, ["detail": .string("status unavailable: \(error)"), "region": .string(configuration.region)])
             }
         }
         router.get("/metrics") { [self] _, _ -> Response in
-            _ = try? await lag.measure()
+            let lag = self.lag
+            _ = try? await database.bounded { try await lag.measure() }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.registry.emitToString())))

@@ -9,6 +9,7 @@ import RelayLocal
 import RelayPolicy
 import RelayReplication
 import RelayStore
+import ServiceLifecycle
 import Synchronization
 
 /// Three (or more) regions on this machine: a PostgreSQL cluster each (by default; chaining waits
@@ -33,6 +34,7 @@ final class LocalRegions: Sendable {
     let nodes: [Node]
     let regions: RegionSet
     private let running = Mutex<[String: Task<Void, Never>]>([:])
+    private let groups = Mutex<[String: ServiceGroup]>([:])
     let daemons = Mutex<[String: DRDaemon]>([:])
 
     static var logger: Logger {
@@ -96,9 +98,15 @@ final class LocalRegions: Sendable {
             defer { group.cancelAll() }
             for n in nodes { try await Migrator(database: n.database).migrate() }
             for n in nodes where start?.contains(n.id) ?? true { set.start(n.id, configure: configure) }
-            defer { set.stopAll() }
-            try await set.waitUntilListening()
-            return try await body(set)
+            do {
+                try await set.waitUntilListening()
+                let result = try await body(set)
+                await set.stopAll()
+                return result
+            } catch {
+                await set.stopAll()
+                throw error
+            }
         }
     }
 
@@ -123,21 +131,39 @@ final class LocalRegions: Sendable {
         configure(&c)
         let daemon = DRDaemon(configuration: c, logger: Self.logger)
         daemons.withLock { $0[id] = daemon }
-        let task = Task {
-            do { try await daemon.application().runService(gracefulShutdownSignals: []) } catch {}
-        }
-        running.withLock { $0[id] = task }
+        run(daemon.application(), as: id)
     }
 
-    /// Stops region `id`'s daemon (cancels it and waits).
+    /// Runs `app` under a ServiceGroup of its own, so `stop` can shut it down gracefully (services
+    /// in reverse order: the database pool last, after everything that uses it).
+    private func run(_ app: some Service, as name: String) {
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: Self.logger))
+        groups.withLock { $0[name] = group }
+        let task = Task {
+            do { try await group.run() } catch {}
+        }
+        running.withLock { $0[name] = task }
+    }
+
+    /// Stops region `id`'s daemon gracefully and waits (cancels it after 15 s).
     func stop(_ id: String) async {
         let task = running.withLock { $0.removeValue(forKey: id) }
-        task?.cancel()
+        let group = groups.withLock { $0.removeValue(forKey: id) }
+        await group?.triggerGracefulShutdown()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(15))
+            task?.cancel()
+        }
         await task?.value
+        watchdog.cancel()
     }
 
-    func stopAll() {
-        for task in running.withLock({ $0.values }) { task.cancel() }
+    /// Stops every daemon and gateway still running (gracefully, concurrently).
+    func stopAll() async {
+        let names = running.withLock { Array($0.keys) }
+        await withTaskGroup(of: Void.self) { group in
+            for name in names { group.addTask { await self.stop(name) } }
+        }
     }
 
     /// Starts region `id`'s gateway (builtin policies, auth optional, chaining left to relay-dr).
@@ -154,10 +180,7 @@ final class LocalRegions: Sendable {
         let services = await GatewayServices(
             configuration: config, database: Database(configuration: config.database, logger: Self.logger),
             policy: try BuiltinPolicyEngine.load(directory: config.policyDirectory), logger: Self.logger)
-        let task = Task {
-            do { try await Gateway.application(services: services, logger: Self.logger).runService(gracefulShutdownSignals: []) } catch {}
-        }
-        running.withLock { $0["gateway-" + id] = task }
+        run(Gateway.application(services: services, logger: Self.logger), as: "gateway-" + id)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? await HTTP.get("http://127.0.0.1:\(n.gatewayPort)/health").status) == 200 { return }
