@@ -7,6 +7,7 @@ import Testing
 /// Bad input to the receiver: each attempt gets a clear 4xx, leaves the replica byte-for-byte
 /// unchanged and increments `relay_dr_batches_rejected_total` with its reason. Only r1's daemon
 /// runs; batches "from r2" are cut from r2's real chain and signed by hand.
+extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(3)))
 struct BadBatchTests {
     /// r2 has 10 chained decisions; r1 already applied r2's 1…5.
@@ -162,4 +163,5 @@ struct BadBatchTests {
             #expect(refusedReply.json["error"] == "quarantined")
         }
     }
+}
 }

@@ -7,6 +7,7 @@ import Testing
 /// The chainer under concurrency: writers committing in random order, rollbacks, a long open
 /// transaction, kill -9 of the chainer process, and two chainers racing. Each test has a cluster
 /// of its own, so no other test's transactions hold the snapshot horizon back.
+extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(5)))
 struct ChainerTests {
     /// Subjects of every chained entry, in seq order.
@@ -139,4 +140,5 @@ struct ChainerTests {
             #expect(result.consistent, "\(result.table)")
         }
     }
+}
 }

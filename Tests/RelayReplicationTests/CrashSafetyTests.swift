@@ -7,6 +7,7 @@ import Testing
 /// kill -9 of an origin relay-dr, a peer relay-dr and a peer PostgreSQL at random moments under
 /// load: afterwards every copy equals the origin's chain (no gap, no duplicate, nothing lost).
 /// Bounded: `RELAY_CRASH_ITERATIONS` (default 30) kills; `make soak` runs a longer version.
+extension MultiRegionSuites {
 // The limit allows `make soak` (RELAY_CRASH_ITERATIONS=300); the default 30 takes about a minute.
 @Suite(.timeLimit(.minutes(30)))
 struct CrashSafetyTests {
@@ -84,4 +85,5 @@ struct CrashSafetyTests {
             }
         }
     }
+}
 }

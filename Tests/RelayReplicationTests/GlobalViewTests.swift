@@ -7,6 +7,7 @@ import Testing
 /// Every region answers for every other (DESIGN §6, §7): a seal issued in r1 verifies in r3,
 /// audit in r2 shows r1's decisions, and execution is forwarded to the home region — exactly
 /// once under concurrent attempts in all regions, never locally when the home is unreachable.
+extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(4)))
 struct GlobalViewTests {
     private func gateway(_ regions: LocalRegions, _ id: String) -> String { "http://127.0.0.1:\(regions.node(id).gatewayPort)" }
@@ -84,4 +85,5 @@ struct GlobalViewTests {
             }
         }
     }
+}
 }

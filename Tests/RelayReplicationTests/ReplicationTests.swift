@@ -5,6 +5,7 @@ import RelayStore
 import Testing
 
 /// Three regions replicating end to end over real HTTP with real signatures.
+extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(5)))
 struct ReplicationTests {
     @Test func writesInEachRegionReachTheOtherTwoAndEveryCopyVerifies() async throws {
@@ -63,4 +64,5 @@ struct ReplicationTests {
             #expect(samples.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "lag was sampled while r3 was down")
         }
     }
+}
 }

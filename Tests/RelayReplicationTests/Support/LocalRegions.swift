@@ -181,11 +181,18 @@ final class LocalRegions: Sendable {
             configuration: config, database: Database(configuration: config.database, logger: Self.logger),
             policy: try BuiltinPolicyEngine.load(directory: config.policyDirectory), logger: Self.logger)
         run(Gateway.application(services: services, logger: Self.logger), as: "gateway-" + id)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if (try? await HTTP.get("http://127.0.0.1:\(n.gatewayPort)/health").status) == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
+        throw GatewayDidNotStart(region: id, port: n.gatewayPort)
+    }
+
+    struct GatewayDidNotStart: Error, CustomStringConvertible {
+        let region: String
+        let port: Int
+        var description: String { "the gateway of \(region) did not answer /health on port \(port) within 60 s" }
     }
 
     /// Stops region `id`'s gateway.
