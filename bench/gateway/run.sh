@@ -26,29 +26,15 @@ swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-gateway >&2
 swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-local >&2
 if [[ " $ENGINES " == *" opa "* ]]; then scripts/install-opa.sh; fi
 
-LOCAL_PID=
-stop_local() {
-  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
-  LOCAL_PID=
-}
+# shellcheck source=../lib/local-region.sh
+source bench/lib/local-region.sh
 cleanup() { stop_local; rm -rf "$STATE_ROOT"; }
 trap cleanup EXIT
 
-# start_local ENGINE: a local region whose gateway uses ENGINE; sources its env file.
+# start_local ENGINE: a local region whose gateway uses ENGINE (rate limiting off: the benchmark
+# measures the gateway, not the limiter).
 start_local() {
-  local state="$STATE_ROOT/$1"
-  mkdir -p "$state"
-  # Rate limiting off: the benchmark measures the gateway, not the limiter.
-  RELAY_RATE_LIMIT_RPS=0 "$SCRATCH/$CONFIG/relay-local" up --region "bench-$1" --gateway-port "$PORT" --state-dir "$state" \
-    --env-file "$state/env" --policy-engine "$1" >"$state/relay-local.out" 2>&1 &
-  LOCAL_PID=$!
-  for _ in $(seq 1 240); do
-    [[ -s "$state/env" ]] && break
-    kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$state/relay-local.out"; exit 1; }
-    sleep 0.5
-  done
-  # shellcheck disable=SC1091
-  source "$state/env"
+  RELAY_RATE_LIMIT_RPS=0 start_local_region "$STATE_ROOT/$1" "bench-$1" --policy-engine "$1"
 }
 
 field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }

@@ -20,29 +20,14 @@ for product in relay-gateway relay-local relay-dr; do
   swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2
 done
 
-LOCAL_PID=
-stop_local() {
-  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
-  LOCAL_PID=
-}
+# shellcheck source=../lib/local-region.sh
+source bench/lib/local-region.sh
 cleanup() { stop_local; rm -rf "$STATE_ROOT"; }
 trap cleanup EXIT
 
-# start_local MODE: a fresh local region whose gateway runs with RELAY_CHAINER=MODE.
+# start_local MODE RUN: a fresh local region whose gateway runs with RELAY_CHAINER=MODE.
 start_local() {
-  local state="$STATE_ROOT/$1-$2"
-  mkdir -p "$state"
-  RELAY_CHAINER="$1" RELAY_RATE_LIMIT_RPS=0 "$SCRATCH/$CONFIG/relay-local" up --region "bench-ledger" \
-    --gateway-port "$PORT" --state-dir "$state" --env-file "$state/env" --policy-engine builtin \
-    >"$state/relay-local.out" 2>&1 &
-  LOCAL_PID=$!
-  for _ in $(seq 1 240); do
-    [[ -s "$state/env" ]] && break
-    kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$state/relay-local.out"; exit 1; }
-    sleep 0.5
-  done
-  # shellcheck disable=SC1091
-  source "$state/env"
+  RELAY_CHAINER="$1" RELAY_RATE_LIMIT_RPS=0 start_local_region "$STATE_ROOT/$1-$2" bench-ledger --policy-engine builtin
 }
 
 field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }

@@ -77,18 +77,9 @@ struct LedgerFixture: Sendable {
         return Chainer(region: region, database: database, options: options, logger: Self.quietLogger)
     }
 
-    /// Chains until the outbox of this region is empty. (Idle steps happen while transactions
-    /// anywhere in the cluster, other tests' included, hold the snapshot horizon back.)
+    /// Chains until nothing of this region is pending.
     func chainAll() async throws {
-        let store = LedgerStore(database: database)
-        while true {
-            switch try await store.chainStep(region: region) {
-            case .chained: continue
-            case .idle, .notLeader:
-                if try await store.backlog(region: region).count == 0 { return }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-        }
+        try await LedgerStore(database: database).chainUntilDrained(region: region)
     }
 
     /// A decision with its seal, written through `ManifestWriter`.
@@ -176,5 +167,20 @@ struct LedgerFixture: Sendable {
     /// Local verification of this region.
     func verify() async throws -> LocalVerification {
         try await LocalVerifier(database: database, region: region).run()
+    }
+}
+
+extension LedgerStore {
+    /// Chains `region` until nothing is pending. (Idle steps happen while transactions anywhere
+    /// in the cluster, other tests' included, hold the snapshot horizon back.)
+    func chainUntilDrained(region: String) async throws {
+        while true {
+            switch try await chainStep(region: region) {
+            case .chained: continue
+            case .idle, .notLeader:
+                if try await backlog(region: region).count == 0 { return }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
     }
 }

@@ -227,15 +227,7 @@ final class LocalRegions: Sendable {
 
     /// Chains everything written in region `id` (for tests whose daemon for `id` is not running).
     func chainAll(_ id: String) async throws {
-        let store = LedgerStore(database: node(id).database)
-        while true {
-            switch try await store.chainStep(region: id) {
-            case .chained: continue
-            case .idle, .notLeader:
-                if try await store.backlog(region: id).count == 0 { return }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-        }
+        try await LedgerStore(database: node(id).database).chainUntilDrained(region: id)
     }
 
     /// A signed batch of region `origin`'s entries `from`…`to` (its own key unless `key` is given).
