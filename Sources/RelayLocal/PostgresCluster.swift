@@ -129,7 +129,7 @@ public final class PostgresCluster: Sendable {
         ]
         let invocation = ProcessInvocation(
             control.binaries.path("psql"), arguments,
-            environment: ServerControl.environment(["PGCONNECT_TIMEOUT": "15", "PGCLIENTENCODING": "UTF8"]),
+            environment: ServerControl.environment(["PGCONNECT_TIMEOUT": "60", "PGCLIENTENCODING": "UTF8"]),
             currentDirectory: "/", standardInput: sql, timeout: .seconds(600))
         let output = try await ProcessRunner.run(invocation)
         if output.timedOut {
