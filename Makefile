@@ -2,11 +2,19 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run test build deps rego bench-gateway bench-ledger soak clean
+.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication soak clean
 
-## run: a local Relay region (PostgreSQL + gateway) on printed URLs; Ctrl-C stops everything.
+## run: the three local regions of regions/local (PostgreSQL + gateway + relay-dr each, replicating)
+## with demo traffic; `relay-dr status --regions-dir regions/local` shows the lag; Ctrl-C stops everything.
 ## RELAY_POLICY_ENGINE=opa make run also starts the local OPA server and pushes the compiled policies.
 run: deps
+	$(SWIFT) build -c $(CONFIG) --product relay-gateway
+	$(SWIFT) build -c $(CONFIG) --product relay-dr
+	$(SWIFT) build -c $(CONFIG) --product relay-local
+	.build/$(CONFIG)/relay-local up --regions regions/local --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}"
+
+## run-single: one local region (PostgreSQL + gateway with its embedded chainer) on port 8000.
+run-single: deps
 	$(SWIFT) build -c $(CONFIG) --product relay-gateway
 	$(SWIFT) build -c $(CONFIG) --product relay-local
 	.build/$(CONFIG)/relay-local up --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}"
@@ -43,6 +51,12 @@ bench-ledger:
 soak: deps
 	$(SWIFT) build --build-tests
 	RELAY_CRASH_ITERATIONS=$${RELAY_CRASH_ITERATIONS:-300} $(SWIFT) test --skip-build --filter CrashSafetyTests
+
+## bench-replication: relay-dr lag per pair under fixed-rate load vs PostgreSQL logical replication,
+## and catch-up from a backlog (release build; BENCH_SECONDS, BENCH_RATES, BENCH_BACKLOG adjust it).
+bench-replication:
+	@scripts/install-deps.sh curl
+	bench/replication/run.sh
 
 clean:
 	rm -rf .build .local

@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "relay-local",
             dependencies: [
-                "RelayLocal", "RelayCore", "RelayPolicy",
+                "RelayLocal", "RelayCore", "RelayPolicy", "RelayReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -10,5 +10,5 @@ struct RelayDRCommand: AsyncParsableCommand {
             RELAY_DB_PASSWORD, as for relay-gateway. Replication between regions, status, switchover,
             failover, drills and reports arrive in later milestones (see README).
             """,
-        subcommands: [RunCommand.self, VerifyCommand.self, ExportCommand.self, KeysCommand.self])
+        subcommands: [RunCommand.self, StatusCommand.self, VerifyCommand.self, ExportCommand.self, KeysCommand.self])
 }

@@ -10,17 +10,32 @@ struct RelayLocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-local",
         abstract: "Run Relay locally: temporary PostgreSQL clusters plus gateways, torn down on exit.",
-        subcommands: [Up.self, Reap.self],
+        subcommands: [Up.self, Traffic.self, Reap.self],
         defaultSubcommand: Up.self)
 }
 
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start a local region (PostgreSQL + gateway), print its URLs, stop everything on Ctrl-C.",
+        abstract: "Start local regions (PostgreSQL + gateway [+ relay-dr]), print their URLs, stop everything on Ctrl-C.",
         discussion: """
             Everything runs on 127.0.0.1. Logs go to <state-dir>/logs/. The seal key is kept in
             <state-dir>/keys/ (mode 0600) so seals stay verifiable across restarts.
+
+            With --regions DIR (e.g. regions/local): for every region file, a PostgreSQL cluster on
+            the file's port, a gateway on its gateway_url (RELAY_CHAINER=off) and a relay-dr on its
+            dr_url, using the development keys of DIR/dev-keys (copied to 0600 files in
+            <state-dir>/keys/), plus traffic (--traffic-rate validations/s across the gateways).
+            Without it: one region (--region, --gateway-port) with the gateway's embedded chainer.
             """)
+
+    @Option(help: "Folder of region files: start every region in it, replicating (e.g. regions/local).")
+    var regions: String?
+
+    @Option(help: "With --regions: manifests validated per second across all gateways (0: no traffic).")
+    var trafficRate: Double = 20
+
+    @Option(help: "With --regions: an extra PostgreSQL setting for every cluster, name=value (repeatable).")
+    var pgSetting: [String] = []
 
     @Option(help: "Region id of the local region.")
     var region = "local-1"
@@ -50,12 +65,14 @@ struct Up: AsyncParsableCommand {
     var authRequired = false
 
     func validate() throws {
+        guard (0...10_000).contains(trafficRate) else { throw ValidationError("--traffic-rate must be in 0...10000") }
         guard ["builtin", "opa"].contains(policyEngine) else {
             throw ValidationError("--policy-engine must be 'builtin' or 'opa' (got '\(policyEngine)')")
         }
     }
 
     func run() async throws {
+        if let regions { return try await runRegions(regions) }
         var logger = Logger(label: "relay-local")
         logger.logLevel = .info
         let state = URL(fileURLWithPath: stateDir, isDirectory: true).standardizedFileURL
@@ -141,7 +158,7 @@ struct Up: AsyncParsableCommand {
     }
 
     /// Starts the local OPA server (the real OPA engine) and pushes the compiled policies to it.
-    private func startOPA(log: String, logger: Logger) async throws -> OPAServer {
+    func startOPA(log: String, logger: Logger) async throws -> OPAServer {
         let script = URL(fileURLWithPath: opaServer).standardizedFileURL
         let repositoryRoot = script.deletingLastPathComponent().deletingLastPathComponent().path
         try OPAServer.installEngine(repositoryRoot: repositoryRoot)

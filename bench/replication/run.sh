@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Replication benchmark: the local three regions (regions/local, relay-local up --regions), fixed-rate
+# validate load on one origin's gateway, replication lag per pair sampled every 200 ms for relay-dr
+# and, in the same run on the same data, for PostgreSQL's own logical replication (a publication of
+# the origin's ledger tables, a subscription in a database on a peer's cluster); then the catch-up
+# of a peer relay-dr that was stopped while N records were written (rate and RSS).
+# Everything on 127.0.0.1; needs the ports of regions/local free.
+# Env: BENCH_SECONDS (30), BENCH_RATES ("1000 3000", validations/s), BENCH_BACKLOG (20000 records;
+# 200000 for the full run), BENCH_ORIGIN (us-east-1), BENCH_PEER (eu-west-1: stopped for the
+# catch-up, and holds the logical subscriber), CONFIG (release).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$PATH:/opt/swift/usr/bin"
+SECONDS_PER_RUN=${BENCH_SECONDS:-30}
+RATES=${BENCH_RATES:-"1000 3000"}
+BACKLOG=${BENCH_BACKLOG:-20000}
+ORIGIN=${BENCH_ORIGIN:-us-east-1}
+PEER=${BENCH_PEER:-eu-west-1}
+CONFIG=${CONFIG:-release}
+SCRATCH=".build-$CONFIG"
+BIN="$SCRATCH/$CONFIG"
+STATE=$(mktemp -d /tmp/relay-bench-repl-XXXXXX)
+chmod 755 "$STATE"
+
+echo "building ($CONFIG, $SCRATCH)..." >&2
+for product in relay-gateway relay-dr relay-local; do
+  swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2
+done
+
+var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
+
+LOCAL_PID= DR_PID= TRAFFIC_PID=
+cleanup() {
+  for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+
+echo "starting the local regions (wal_level=logical for the comparison)..." >&2
+# Rate limiting off: the benchmark drives one gateway far above a single caller's default limit.
+RELAY_RATE_LIMIT_RPS=0 RELAY_LOG_LEVEL=warning "$BIN/relay-local" up --regions regions/local --traffic-rate 0 \
+  --state-dir "$STATE" --env-file "$STATE/env" --pg-setting wal_level=logical --pg-setting max_wal_senders=20 \
+  --pg-setting max_replication_slots=20 >"$STATE/relay-local.out" 2>&1 &
+LOCAL_PID=$!
+for _ in $(seq 1 360); do
+  [[ -s "$STATE/env" ]] && break
+  kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$STATE/relay-local.out"; exit 1; }
+  sleep 0.5
+done
+[[ -s "$STATE/env" ]] || { echo "relay-local did not start" >&2; cat "$STATE/relay-local.out"; exit 1; }
+# shellcheck disable=SC1091
+source "$STATE/env"
+GW=$(var "$ORIGIN" GATEWAY_URL); DR=$(var "$ORIGIN" DR_URL)
+ORIGIN_PG=$(var "$ORIGIN" PG_PORT); PEER_PG=$(var "$PEER" PG_PORT)
+SU=$RELAY_LOCAL_PG_SUPERUSER
+psql_at() { local port=$1 db=$2; shift 2; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$SU" -d "$db" "$@"; }
+
+echo "setting up PostgreSQL logical replication $ORIGIN -> $PEER (database logical_sub)..." >&2
+psql_at "$ORIGIN_PG" relay -c "CREATE PUBLICATION bench_pub FOR TABLE ledger_records, ledger"
+psql_at "$PEER_PG" postgres -c "CREATE DATABASE logical_sub"
+# Tables only: triggers and functions of the schema are not needed to receive rows.
+pg_dump -s --no-owner -t ledger_records -t ledger -h 127.0.0.1 -p "$ORIGIN_PG" -U "$SU" relay \
+  | grep -v -E '^(CREATE TRIGGER|ALTER TABLE .* ADD CONSTRAINT .* FOREIGN KEY)' \
+  | psql -X -q -h 127.0.0.1 -p "$PEER_PG" -U "$SU" -d logical_sub >"$STATE/schema.log" 2>&1 || true
+psql_at "$PEER_PG" logical_sub -c \
+  "CREATE SUBSCRIPTION bench_sub CONNECTION 'host=127.0.0.1 port=$ORIGIN_PG dbname=relay user=$SU' PUBLICATION bench_pub"
+
+declare -a ROWS
+for rate in $RATES; do
+  echo "load: $rate validations/s on $ORIGIN for ${SECONDS_PER_RUN}s..." >&2
+  python3 bench/replication/lagpoll.py --origin "$ORIGIN" --dr-url "$DR" --sub-port "$PEER_PG" --pg-user "$SU" \
+    --seconds "$SECONDS_PER_RUN" >"$STATE/lag-$rate.txt" &
+  POLL_PID=$!
+  traffic=$("$BIN/relay-local" traffic --gateway "$GW" --rate "$rate" --duration "$SECONDS_PER_RUN" --execute-every 0 \
+    --max-in-flight 512 | grep '^RESULT')
+  wait "$POLL_PID"
+  head=$(grep '^HEAD' "$STATE/lag-$rate.txt" || true)
+  ROWS+=("rate $rate/s: $traffic")
+  ROWS+=("  ledger $head")
+  while read -r line; do ROWS+=("  $line"); done < <(grep -E '^(LAG|OWN)' "$STATE/lag-$rate.txt")
+  # Ratio of p99 lag seconds: logical / relay-dr (to the subscriber's region).
+  rd=$(grep "^LAG copy=relay-dr_$ORIGIN->$PEER " "$STATE/lag-$rate.txt" | sed -E 's/.*s_p99=([0-9.]+).*/\1/')
+  pg=$(grep "^LAG copy=pg-logical" "$STATE/lag-$rate.txt" | sed -E 's/.*s_p99=([0-9.]+).*/\1/')
+  rdm=$(grep "^LAG copy=relay-dr_$ORIGIN->$PEER " "$STATE/lag-$rate.txt" | sed -E 's/.*s_max=([0-9.]+).*/\1/')
+  pgm=$(grep "^LAG copy=pg-logical" "$STATE/lag-$rate.txt" | sed -E 's/.*s_max=([0-9.]+).*/\1/')
+  ROWS+=("  p99 lag seconds relay-dr=$rd pg-logical=$pg ratio relay-dr/pg=$(awk -v a="$rd" -v b="$pg" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')   max relay-dr=$rdm pg-logical=$pgm")
+  # Let both copies drain before the next rate.
+  for _ in $(seq 1 600); do
+    lag=$(curl -s "$DR/v1/status" | python3 -c 'import json,sys; print(max([p["lag_records"] for p in json.load(sys.stdin)["peers"]] or [0]))')
+    [[ "$lag" == "0" ]] && break
+    sleep 0.2
+  done
+done
+
+echo "catch-up: stopping $PEER's relay-dr and the logical subscription, writing $BACKLOG records on $ORIGIN..." >&2
+PEER_DR_PID=$(var "$PEER" DR_PID)
+kill -TERM "$PEER_DR_PID"
+while kill -0 "$PEER_DR_PID" 2>/dev/null; do sleep 0.1; done
+psql_at "$PEER_PG" logical_sub -c "ALTER SUBSCRIPTION bench_sub DISABLE"
+peer_lag() { curl -s "$DR/v1/status" | python3 -c "import json,sys; print([p['lag_records'] for p in json.load(sys.stdin)['peers'] if p['peer']=='$PEER'][0])"; }
+"$BIN/relay-local" traffic --gateway "$GW" --rate "${BENCH_BACKLOG_RATE:-2000}" --execute-every 0 --max-in-flight 512 >"$STATE/backlog.txt" &
+TRAFFIC_PID=$!
+while (( $(peer_lag) < BACKLOG )); do sleep 0.2; done
+kill -TERM "$TRAFFIC_PID"; wait "$TRAFFIC_PID" || true; TRAFFIC_PID=
+sleep 1
+backlog=$(peer_lag)
+head=$(curl -s "$DR/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["head"]["seq"])')
+sub_seq() { psql_at "$PEER_PG" logical_sub -tA -c "SELECT coalesce(max(seq),0) FROM ledger WHERE region='$ORIGIN'"; }
+
+echo "catch-up: restarting $PEER's relay-dr with a backlog of $backlog records..." >&2
+RELAY_REGION=$PEER RELAY_REGIONS_DIR=$RELAY_LOCAL_REGIONS_DIR RELAY_DB_HOST=127.0.0.1 RELAY_DB_PORT=$PEER_PG \
+  RELAY_DB_NAME=$(var "$PEER" DB) RELAY_DB_USER=relay RELAY_LEDGER_KEY=$(var "$PEER" LEDGER_KEY) \
+  "$BIN/relay-dr" run >"$RELAY_LOCAL_LOGS/relay-dr-$PEER-catchup.log" 2>&1 &
+DR_PID=$!
+t0=$(date +%s.%N); t_first= ; rss_max=0
+while :; do
+  lag=$(peer_lag)
+  now=$(date +%s.%N)
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$DR_PID/status" 2>/dev/null || echo 0)
+  (( rss > rss_max )) && rss_max=$rss
+  [[ -z "$t_first" && "$lag" -lt "$backlog" ]] && t_first=$now
+  [[ "$lag" == "0" ]] && break
+  kill -0 "$DR_PID" 2>/dev/null || { echo "relay-dr exited" >&2; tail "$RELAY_LOCAL_LOGS/relay-dr-$PEER-catchup.log"; exit 1; }
+  awk -v a="$now" -v b="$t0" 'BEGIN { exit !(a - b > 900) }' && { echo "catch-up took over 15 min" >&2; break; }
+  sleep 0.2
+done
+t_end=$(date +%s.%N)
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$DR_PID/status")
+echo "catch-up: PostgreSQL logical replication, same backlog..." >&2
+p0=$(date +%s.%N)
+psql_at "$PEER_PG" logical_sub -c "ALTER SUBSCRIPTION bench_sub ENABLE"
+while (( $(sub_seq) < head )); do sleep 0.2; done
+p_end=$(date +%s.%N)
+
+echo
+echo "== replication lag under load ($ORIGIN -> peers; samples every 200 ms; ${SECONDS_PER_RUN}s per rate) =="
+printf '%s\n' "${ROWS[@]}"
+echo
+echo "== catch-up of $PEER after a backlog of $backlog records ($ORIGIN -> $PEER) =="
+awk -v b="$backlog" -v t0="$t0" -v tf="${t_first:-$t0}" -v te="$t_end" -v p0="$p0" -v pe="$p_end" -v rss="$rss_max" -v hwm="$hwm" 'BEGIN {
+  printf "relay-dr:   %.1f s from restart to lag 0 (first progress after %.1f s), %.0f records/s once shipping; RSS max %.1f MiB, VmHWM %.1f MiB\n",
+    te - t0, tf - t0, b / ((te - tf) > 0 ? (te - tf) : 1), rss / 1024, hwm / 1024
+  printf "pg-logical: %.1f s from ENABLE to caught up, %.0f records/s (chain rows + bodies)\n", pe - p0, b / ((pe - p0) > 0 ? (pe - p0) : 1)
+}'
