@@ -22,6 +22,13 @@ SCRATCH=".build-$CONFIG"
 BIN=${BENCH_BIN:-$SCRATCH/$CONFIG}
 STATE=$(mktemp -d /tmp/relay-bench-repl-XXXXXX)
 chmod 755 "$STATE"
+LOCAL_PID= DR_PID= TRAFFIC_PID=
+cleanup() {
+  for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
 
 if [[ -z "${BENCH_BIN:-}" ]]; then
   echo "building ($CONFIG, $SCRATCH)..." >&2
@@ -31,14 +38,6 @@ if [[ -z "${BENCH_BIN:-}" ]]; then
 fi
 
 var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
-
-LOCAL_PID= DR_PID= TRAFFIC_PID=
-cleanup() {
-  for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
-  rm -rf "$STATE"
-}
-trap cleanup EXIT
 
 echo "starting the local regions (wal_level=logical for the comparison)..." >&2
 # Rate limiting off: the benchmark drives one gateway far above a single caller's default limit.
