@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayLocal
 import RelayReplication
 import Testing
 
@@ -21,19 +22,24 @@ struct StatusTests {
         }
     }
 
-    @Test func aStoppedDaemonIsReportedUnreachableAndFailsTheCheck() async throws {
+    @Test func aRegionWhoseDaemonDoesNotAnswerIsReportedUnreachableAndFailsTheCheck() async throws {
         try await LocalRegions.with { regions in
-            await regions.stop("r2")
             try await regions.decide(in: "r1")
-            let status = await StatusProbe(regions: regions.regions, timeout: .seconds(2)).run()
-            let r2 = try #require(status.regions.first { $0.region == "r2" })
-            #expect(!r2.reachable)
-            #expect(r2.error == "connection refused", "\(r2.error ?? "")")
-            #expect(status.regions.filter(\.reachable).count == 2)
+            // A fourth region in the file set whose relay-dr is not running (nothing listens there).
+            var silent = try #require(regions.regions.region("r2"))
+            silent.id = "r9"
+            silent.drURL = URL(string: "http://127.0.0.1:\(try LoopbackPort.pickFree())")!
+            silent.keys = []
+            let set = try RegionSet(regions: regions.regions.regions + [silent])
+            let status = await StatusProbe(regions: set, timeout: .seconds(2)).run()
+            let r9 = try #require(status.regions.first { $0.region == "r9" })
+            #expect(!r9.reachable)
+            #expect(r9.error == "connection refused", "\(r9.error ?? "")")
+            #expect(status.regions.filter(\.reachable).count == 3)
             #expect(status.exitCode == 1)
             #expect(status.table.contains("UNREACHABLE"))
-            // r2's own pairs are unknown; the others are still measured by their origins.
-            #expect(status.pairs.first { $0.origin == "r2" }?.lagRecords == nil)
+            // r9's own pairs are unknown; the others are still measured by their origins.
+            #expect(status.pairs.first { $0.origin == "r9" }?.lagRecords == nil)
             #expect(status.pairs.first { $0.origin == "r1" && $0.peer == "r3" }?.lagRecords != nil)
         }
     }

@@ -7,7 +7,8 @@ origin's chain rows in the subscriber database (psql). Both copies are judged ag
 origin head, with the same method:
   lag_records = head - copy_seq
   lag_seconds = now - (first time the poller saw head > copy_seq), 0 when caught up
-so resolution is the interval. relay-dr's own lag_seconds (age of the oldest unacknowledged
+so resolution is the interval. The subscriber is read just before the origin's status, so the
+skew between the two reads (a few ms) counts against PostgreSQL. relay-dr's own lag_seconds (age of the oldest unacknowledged
 commit, origin clock) is reported too.
 
 Output (stdout): one line per copy
@@ -52,6 +53,15 @@ def main():
     end = time.monotonic() + a.seconds
     while time.monotonic() < end:
         tick = time.monotonic()
+        # The subscriber first, then the origin's head: any skew counts against PostgreSQL, not for it.
+        sub_seq = None
+        if a.sub_port:
+            out = subprocess.run(
+                ["psql", "-X", "-A", "-t", "-q", "-h", "127.0.0.1", "-p", str(a.sub_port), "-U", a.pg_user, a.sub_db,
+                 "-c", f"SELECT coalesce(max(seq), 0) FROM ledger WHERE region = '{a.origin}'"],
+                capture_output=True, text=True)
+            if out.returncode == 0 and out.stdout.strip():
+                sub_seq = int(out.stdout.strip())
         try:
             with urllib.request.urlopen(a.dr_url + "/v1/status", timeout=2) as r:
                 st = json.load(r)
@@ -70,13 +80,8 @@ def main():
                 continue
             copies["relay-dr " + a.origin + "->" + p["peer"]] = int(p["acked_seq"])
             own.setdefault(p["peer"], []).append(float(p["lag_seconds"]))
-        if a.sub_port:
-            out = subprocess.run(
-                ["psql", "-X", "-A", "-t", "-q", "-h", "127.0.0.1", "-p", str(a.sub_port), "-U", a.pg_user, a.sub_db,
-                 "-c", f"SELECT coalesce(max(seq), 0) FROM ledger WHERE region = '{a.origin}'"],
-                capture_output=True, text=True)
-            if out.returncode == 0 and out.stdout.strip():
-                copies["pg-logical " + a.origin + "->sub"] = int(out.stdout.strip())
+        if sub_seq is not None:
+            copies["pg-logical " + a.origin + "->sub"] = sub_seq
         for name, seq in copies.items():
             rec = max(0, head - seq)
             secs = 0.0

@@ -7,7 +7,8 @@
 # Everything on 127.0.0.1; needs the ports of regions/local free.
 # Env: BENCH_SECONDS (30), BENCH_RATES ("1000 3000", validations/s), BENCH_BACKLOG (20000 records;
 # 200000 for the full run), BENCH_ORIGIN (us-east-1), BENCH_PEER (eu-west-1: stopped for the
-# catch-up, and holds the logical subscriber), CONFIG (release).
+# catch-up, and holds the logical subscriber), CONFIG (release), BENCH_BIN (use the relay-* binaries
+# of this folder and build nothing, e.g. .build/debug for a quick smoke run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/opt/swift/usr/bin"
@@ -18,17 +19,9 @@ ORIGIN=${BENCH_ORIGIN:-us-east-1}
 PEER=${BENCH_PEER:-eu-west-1}
 CONFIG=${CONFIG:-release}
 SCRATCH=".build-$CONFIG"
-BIN="$SCRATCH/$CONFIG"
+BIN=${BENCH_BIN:-$SCRATCH/$CONFIG}
 STATE=$(mktemp -d /tmp/relay-bench-repl-XXXXXX)
 chmod 755 "$STATE"
-
-echo "building ($CONFIG, $SCRATCH)..." >&2
-for product in relay-gateway relay-dr relay-local; do
-  swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2
-done
-
-var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
-
 LOCAL_PID= DR_PID= TRAFFIC_PID=
 cleanup() {
   for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -36,6 +29,15 @@ cleanup() {
   rm -rf "$STATE"
 }
 trap cleanup EXIT
+
+if [[ -z "${BENCH_BIN:-}" ]]; then
+  echo "building ($CONFIG, $SCRATCH)..." >&2
+  for product in relay-gateway relay-dr relay-local; do
+    swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2
+  done
+fi
+
+var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
 
 echo "starting the local regions (wal_level=logical for the comparison)..." >&2
 # Rate limiting off: the benchmark drives one gateway far above a single caller's default limit.
