@@ -52,6 +52,14 @@ struct ReplicationTests {
                 if !lagged { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(lagged)
+            // Keep r3 down until the sampler (every 0.5 s here) has recorded the outage.
+            let sampleDeadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < sampleDeadline {
+                let seen = try await regions.node("r1").cluster.psql(
+                    "SELECT count(*) > 0 FROM lag_samples WHERE peer = 'r3' AND lag_records > 0", database: regions.node("r1").databaseName)
+                if seen.trimmingCharacters(in: .whitespacesAndNewlines) == "t" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             regions.start("r3")
             try await regions.waitUntilListening()
             #expect(try await regions.waitUntilConverged())
