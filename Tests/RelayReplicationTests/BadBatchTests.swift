@@ -116,6 +116,25 @@ struct BadBatchTests {
         }
     }
 
+    @Test func aBatchArrivingBeforeItsPredecessorWaitsForItInsteadOfBeingAGap() async throws {
+        try await prepared { regions in
+            // A pipelining shipper's batches 6…7 and 8…10 on two connections, the later one first.
+            let first = try await regions.batch(of: "r2", from: 6, to: 7, batchNo: 2)
+            let second = try await regions.batch(of: "r2", from: 8, to: 10, batchNo: 3)
+            async let early = regions.post(CanonicalJSON.bytes(second.json), to: "r1")
+            try await Task.sleep(for: .milliseconds(300))
+            let late = try await regions.post(CanonicalJSON.bytes(first.json), to: "r1")
+            let earlyReply = try await early
+            #expect(late.status == 200, "\(late.json)")
+            #expect(earlyReply.status == 200, "\(earlyReply.json)")
+            #expect(earlyReply.json["status"] == "applied")
+            #expect(earlyReply.json["applied_seq"] == 10)
+            #expect(try await regions.metric("r1", "relay_dr_batches_rejected_total", ["origin": "r2", "reason": "gap"]) == 0)
+            #expect(try await regions.metric("r1", "relay_dr_batches_reordered_total", ["origin": "r2"]) == 1)
+            #expect(try await regions.chain(of: "r2", in: "r1").map(\.1) == regions.chain(of: "r2", in: "r2").map(\.1))
+        }
+    }
+
     @Test func aStaleEpochIsRefused() async throws {
         try await prepared { regions in
             // r1 has learnt of a takeover: r2's history now continues at epoch 2.

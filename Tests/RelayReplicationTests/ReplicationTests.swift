@@ -38,6 +38,24 @@ struct ReplicationTests {
         }
     }
 
+    @Test func tinyBatchesWithManyInFlightArriveWholeAndInOrder() async throws {
+        // Two records per batch, eight in flight per peer: batches overtake each other on the
+        // wire; the receivers wait for predecessors, so no gap is ever answered.
+        try await LocalRegions.with(configure: {
+            $0.shipper.maxRecords = 2
+            $0.shipper.window = 8
+        }) { regions in
+            for i in 0..<60 { try await regions.decide(in: "r1", amount: Double(i)) }
+            #expect(try await regions.waitUntilConverged())
+            let mine = try await regions.chain(of: "r1", in: "r1")
+            #expect(mine.count == 60)
+            for holder in ["r2", "r3"] {
+                #expect(try await regions.chain(of: "r1", in: holder).map(\.1) == mine.map(\.1), "\(holder)'s copy of r1")
+                #expect(try await regions.metric(holder, "relay_dr_batches_rejected_total", ["origin": "r1", "reason": "gap"]) == 0)
+            }
+        }
+    }
+
     @Test func aPeerDownForAWhileCatchesUpAndLagReturnsToZero() async throws {
         try await LocalRegions.with { regions in
             await regions.stop("r3")

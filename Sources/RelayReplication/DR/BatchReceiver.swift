@@ -1,6 +1,7 @@
 import Logging
 import RelayCore
 import RelayStore
+import Synchronization
 
 /// The receiving side of replication (`POST /v1/replication/batches`): every check of
 /// docs/replication.md before anything is written, then one transaction. Never throws: every
@@ -13,15 +14,23 @@ public struct BatchReceiver: Sendable {
     let metrics: DRMetrics
     let logger: Logger
     let clock: RelayClock
+    /// How long a batch that starts beyond the replica head waits for its predecessors (the
+    /// shipper keeps several in flight, so they may arrive out of order) before it is a gap.
+    let reorderWait: Duration
+    private let applied = AppliedHeads()
 
     /// Creates a receiver for `region` that trusts the ledger keys listed in `regions`.
-    public init(region: String, regions: RegionSet, database: Database, metrics: DRMetrics, logger: Logger, clock: RelayClock = .system) {
+    public init(
+        region: String, regions: RegionSet, database: Database, metrics: DRMetrics, logger: Logger, clock: RelayClock = .system,
+        reorderWait: Duration = .seconds(2)
+    ) {
         self.region = region
         self.regions = regions
         self.store = ReplicaStore(database: database)
         self.metrics = metrics
         self.logger = logger
         self.clock = clock
+        self.reorderWait = reorderWait
     }
 
     /// Handles one request body.
@@ -35,7 +44,7 @@ public struct BatchReceiver: Sendable {
             origin = claimed
             try batch.checkSignature(trusted: regions.trustedKeys(purpose: .ledger, region: origin, at: batch.header.createdAt))
             try batch.checkRecords()
-            let (decision, head) = try await store.apply(batch)
+            let (decision, head) = try await applyInOrder(batch)
             let duplicate = decision == .duplicate
             // A re-delivered batch is acknowledged (the shipper may have lost the answer), and
             // also counted as refused: a replay changes nothing, and an unexpected rate of them is worth seeing.
@@ -55,6 +64,26 @@ public struct BatchReceiver: Sendable {
             metrics.batchRejected(origin: origin, reason: "unavailable")
             logger.warning("cannot apply batch", metadata: ["origin": "\(origin)", "error": "\(error)"])
             return (503, ["detail": .string("cannot apply the batch now: \(error)"), "error": "unavailable"])
+        }
+    }
+
+    /// Applies `batch`; on a gap, waits for the batches before it to be applied here (until
+    /// `reorderWait` has passed) and tries again. The database decides; the wait is only a hint.
+    private func applyInOrder(_ batch: Batch) async throws -> (ReplicaHead.Decision, ReplicaHead) {
+        let origin = batch.header.origin
+        let deadline = ContinuousClock.now + reorderWait
+        var waited = false
+        while true {
+            do {
+                let result = try await store.apply(batch)
+                applied.advance(origin, to: result.head.seq)
+                return result
+            } catch BatchError.gap where ContinuousClock.now < deadline {
+                if !waited { metrics.batchReordered(origin: origin) }
+                waited = true
+                repeat { try await Task.sleep(for: .milliseconds(2)) } while ContinuousClock.now < deadline
+                    && applied.seq(origin) < batch.header.firstSeq - 1
+            }
         }
     }
 
@@ -78,5 +107,16 @@ public struct BatchReceiver: Sendable {
             logger.warning("batch refused", metadata: ["origin": "\(origin)", "reason": "\(error.reason)", "detail": "\(error)"])
         }
         return (error.status, .object(body))
+    }
+}
+
+/// The replica head each origin reached through this receiver (in memory; wakes waiting batches).
+private final class AppliedHeads: Sendable {
+    private let heads = Mutex<[String: Int64]>([:])
+
+    func seq(_ origin: String) -> Int64 { heads.withLock { $0[origin] ?? 0 } }
+
+    func advance(_ origin: String, to seq: Int64) {
+        heads.withLock { $0[origin] = max($0[origin] ?? 0, seq) }
     }
 }

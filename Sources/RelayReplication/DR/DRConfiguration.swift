@@ -38,7 +38,7 @@ public struct DRConfiguration: Sendable {
     /// Reads RELAY_REGION (or `region`), RELAY_REGIONS_DIR (default `regions`), RELAY_DB_*,
     /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
-    /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_BODY_BYTES, RELAY_DR_CHAINER.
+    /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES, RELAY_DR_CHAINER.
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
     ) throws(ConfigurationError) -> DRConfiguration {
@@ -77,6 +77,7 @@ public struct DRConfiguration: Sendable {
             listenHost: String(listen[..<colon]), listenPort: port)
         config.shipper.maxRecords = try env.int("RELAY_DR_MAX_BATCH_RECORDS", default: 1000, range: 1...100_000)
         config.shipper.maxBytes = try env.int("RELAY_DR_MAX_BATCH_BYTES", default: 4 << 20, range: 1024...(64 << 20))
+        config.shipper.window = try env.int("RELAY_DR_MAX_IN_FLIGHT", default: 4, range: 1...64)
         config.shipper.linger = .milliseconds(try env.int("RELAY_DR_LINGER_MS", default: 50, range: 1...60_000))
         config.maxBodyBytes = try env.int("RELAY_DR_MAX_BODY_BYTES", default: 16 << 20, range: 1024...(256 << 20))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)

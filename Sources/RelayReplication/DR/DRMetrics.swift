@@ -40,6 +40,14 @@ public final class DRMetrics: Sendable {
         ).increment()
     }
 
+    /// A batch from `origin` arrived before its predecessor (pipelined shipping) and waited for it.
+    func batchReordered(origin: String) {
+        registry.makeCounter(
+            name: "relay_dr_batches_reordered_total", labels: [("origin", origin)],
+            help: "Batches that arrived before their predecessor and waited for it (several in flight per shipper)."
+        ).increment()
+    }
+
     /// `origin` quarantined after a divergence (alert on this).
     func quarantined(origin: String) {
         registry.makeGauge(name: "relay_dr_origin_quarantined", labels: [("origin", origin)], help: "1 when the origin is quarantined here after a divergence.")

@@ -48,15 +48,30 @@ final class PeerShipper: Sendable {
 
     var current: State { state.withLock { $0 } }
 
-    /// Runs until the task is cancelled.
+    /// Where shipping stands: the last batch sent or acknowledged (seq, its hash, batch number).
+    struct Cursor: Sendable, Equatable {
+        var seq: Int64
+        var hash: [UInt8]
+        var batchNo: Int64
+    }
+
+    /// Runs until the task is cancelled. The acknowledged cursor is read from the database once
+    /// and kept in memory (only this shipper moves it); it is read again after any failure.
     func run() async {
         var backoff = options.initialBackoff
+        var acked: Cursor?
         while !Task.isCancelled {
             do {
-                let shipped = try await shipOnce()
+                if acked == nil {
+                    let c = try await store.cursor(peer: peer.id)
+                    acked = Cursor(seq: c.seq, hash: c.hash, batchNo: c.batchNo)
+                    state.withLock { $0.ackedSeq = c.seq }
+                }
+                let shipped = try await ship(from: &acked!)
                 backoff = options.initialBackoff
                 if !shipped { try? await Task.sleep(for: options.linger) }
             } catch {
+                acked = nil
                 let message = "\(error)"
                 let repeated = state.withLock { s -> Bool in
                     defer { s.lastError = message }
@@ -65,45 +80,90 @@ final class PeerShipper: Sendable {
                 if !repeated { logger.warning("shipping failed; retrying with backoff", metadata: ["error": "\(message)"]) }
                 try? await store.recordError(peer: peer.id, message)
                 // Full jitter: a random pause up to the current backoff, so peers do not retry in step.
-                let ms = max(1, Int64(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000))
+                let ms = max(1, backoff.milliseconds)
                 try? await Task.sleep(for: .milliseconds(Int64.random(in: ms / 2...ms)))
                 backoff = min(backoff * 2, options.maxBackoff)
             }
         }
     }
 
-    /// Sends the next batch, if any; returns false when there was nothing to send.
-    func shipOnce() async throws -> Bool {
-        let cursor = try await store.cursor(peer: peer.id)
-        state.withLock { $0.ackedSeq = cursor.seq }
-        let records = try await store.entries(region: region, after: cursor.seq, limit: options.maxRecords, maxBytes: options.maxBytes)
-        guard !records.isEmpty else { return false }
-        let batch = Batch.make(records: records, prevHash: cursor.hash, batchNo: cursor.batchNo + 1, key: key, now: clock.now())
-        let (status, body) = try await post(batch)
+    /// Sends everything chained after `acked`, keeping up to `options.window` batches in flight so
+    /// a long round trip does not cap throughput; answers are taken in batch order and each moves
+    /// `acked`. Returns false when there was nothing to send. Memory: at most `window` batches.
+    /// On a failure the batches still in flight are abandoned (the caller re-reads the cursor and
+    /// sends again from there; the peer acknowledges what it already holds without applying it twice).
+    func ship(from acked: inout Cursor) async throws -> Bool {
+        var sent = acked
+        var shipped = false
+        var rewound = false
+        try await withThrowingTaskGroup(of: (Batch, Int, JSONValue).self) { group in
+            var inFlight = 0
+            var answered: [Int64: (Batch, Int, JSONValue)] = [:]
+            var drained = false
+            while true {
+                while !drained, !rewound, inFlight < options.window {
+                    let records = try await store.entries(region: region, after: sent.seq, limit: options.maxRecords, maxBytes: options.maxBytes)
+                    guard !records.isEmpty else {
+                        drained = true
+                        break
+                    }
+                    let batch = Batch.make(records: records, prevHash: sent.hash, batchNo: sent.batchNo + 1, key: key, now: clock.now())
+                    sent = Cursor(seq: batch.header.lastSeq, hash: batch.header.headHash, batchNo: batch.header.batchNo)
+                    group.addTask { try await self.post(batch) }
+                    inFlight += 1
+                }
+                guard inFlight > 0, let answer = try await group.next() else { return }
+                inFlight -= 1
+                answered[answer.0.header.batchNo] = answer
+                while !rewound, let next = answered.removeValue(forKey: acked.batchNo + 1) {
+                    rewound = try await take(next, acked: &acked)
+                    shipped = true
+                }
+                // After a rewind the batches still in flight were cut from the wrong place.
+                if rewound {
+                    group.cancelAll()
+                    return
+                }
+            }
+        }
+        return shipped
+    }
+
+    /// Applies the peer's answer to one batch to `acked`; returns true when the peer asked to rewind.
+    private func take(_ answer: (Batch, Int, JSONValue), acked: inout Cursor) async throws -> Bool {
+        let (batch, status, body) = answer
+        let records = Int(batch.header.count)
         switch status {
         case 200:
             guard let seq = body["applied_seq"]?.numberValue.map(Int64.init), let hashText = body["applied_hash"]?.stringValue,
                 let hash = Hex.decode(hashText), seq >= 0
             else { throw ShipError.badAnswer("200 without applied_seq/applied_hash") }
-            // The peer's claim must match this region's own chain before the cursor moves.
-            guard try await store.hash(region: region, seq: seq) == hash else {
+            // The peer's claim must match this region's own chain before the cursor moves (the
+            // usual answer names the batch's own head; anything else is looked up).
+            let known = seq == batch.header.lastSeq && hash == batch.header.headHash
+            if !known, try await store.hash(region: region, seq: seq) != hash {
                 throw ShipError.badAnswer("peer acknowledged seq \(seq) with a hash this region never had")
             }
-            try await store.acknowledge(peer: peer.id, seq: seq, hash: hash, batchNo: batch.header.batchNo)
-            metrics.batchShipped(peer: peer.id, records: records.count)
+            // A duplicate's answer may name a head beyond this batch; never move backwards here.
+            let next = seq >= acked.seq ? Cursor(seq: seq, hash: hash, batchNo: batch.header.batchNo) : acked
+            try await store.acknowledge(peer: peer.id, seq: next.seq, hash: next.hash, batchNo: next.batchNo)
+            acked = Cursor(seq: next.seq, hash: next.hash, batchNo: batch.header.batchNo)
+            metrics.batchShipped(peer: peer.id, records: records)
             state.withLock {
-                $0.ackedSeq = seq
+                $0.ackedSeq = acked.seq
                 $0.lastError = nil
                 $0.lastSuccess = clock.now()
             }
-            return true
+            return false
         case 409 where body["error"] == "gap":
             // The peer holds less than the cursor says (restored from a backup, say): rewind.
             guard let expected = body["expected_seq"]?.numberValue.map(Int64.init), expected >= 1,
                 let hash = try await store.hash(region: region, seq: expected - 1)
             else { throw ShipError.badAnswer("409 gap without a usable expected_seq") }
-            logger.info("peer is behind the cursor; rewinding", metadata: ["from_seq": "\(cursor.seq)", "to_seq": "\(expected - 1)"])
+            logger.info("peer is behind the cursor; rewinding", metadata: ["from_seq": "\(acked.seq)", "to_seq": "\(expected - 1)"])
             try await store.acknowledge(peer: peer.id, seq: expected - 1, hash: hash, batchNo: batch.header.batchNo)
+            acked = Cursor(seq: expected - 1, hash: hash, batchNo: batch.header.batchNo)
+            state.withLock { $0.ackedSeq = acked.seq }
             metrics.shipFailed(peer: peer.id, reason: "gap")
             return true
         default:
@@ -113,7 +173,7 @@ final class PeerShipper: Sendable {
         }
     }
 
-    private func post(_ batch: Batch) async throws -> (Int, JSONValue) {
+    private func post(_ batch: Batch) async throws -> (Batch, Int, JSONValue) {
         var request = HTTPClientRequest(url: peer.drURL.absoluteString.trimmingSuffix("/") + "/v1/replication/batches")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -121,7 +181,7 @@ final class PeerShipper: Sendable {
         let response = try await client.execute(request, timeout: .seconds(Int64(options.requestTimeout.components.seconds)))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let json = (try? JSONParser.parse(Array(buffer: bytes))) ?? .null
-        return (Int(response.status.code), json)
+        return (batch, Int(response.status.code), json)
     }
 }
 
