@@ -110,7 +110,7 @@ let package = Package(
             name: "RelayPolicyTests",
             dependencies: ["RelayPolicy", "RelayLocal", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayLocal"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelayStore", "RelayLocal"]),
         .testTarget(
             name: "RelayReplicationTests",
             dependencies: [

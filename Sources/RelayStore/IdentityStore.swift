@@ -77,12 +77,9 @@ public struct IdentityStore: Sendable {
                 WITH o AS (
                     INSERT INTO organizations (org_id, region, org_name, contact_email, created_at)
                     VALUES (\(org.orgID), \(region), \(name), \(contactEmail), \(now.iso8601)::timestamptz)
-                ), r AS (
-                    INSERT INTO ledger_records (region, kind, subject, body)
-                    VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                    RETURNING id, region
                 )
-                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
+                INSERT INTO ledger_records (region, kind, subject, body)
+                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
                 """, logger: database.logger)
             try await insert(agent, on: conn)
         }
@@ -106,12 +103,9 @@ public struct IdentityStore: Sendable {
             WITH a AS (
                 INSERT INTO agents (agent_id, org_id, region, agent_name, description, created_at)
                 VALUES (\(a.agentID), \(a.orgID), \(a.region), \(a.agentName), \(a.description), \(a.createdAt.iso8601)::timestamptz)
-            ), r AS (
-                INSERT INTO ledger_records (region, kind, subject, body)
-                VALUES (\(a.region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                RETURNING id, region
             )
-            INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
+            INSERT INTO ledger_records (region, kind, subject, body)
+            VALUES (\(a.region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
             """, logger: database.logger)
     }
 
@@ -183,12 +177,9 @@ public struct IdentityStore: Sendable {
                 INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, client_ip, reason, created_at)
                 VALUES (\(record.subject)::uuid, \(region), \(e.type), \(e.success), \(e.agentID), \(e.orgID), \(e.endpoint),
                     \(e.clientIP), \(e.reason), \(now.iso8601)::timestamptz)
-            ), r AS (
-                INSERT INTO ledger_records (region, kind, subject, body)
-                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                RETURNING id, region
             )
-            INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
+            INSERT INTO ledger_records (region, kind, subject, body)
+            VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
             """, logger: database.logger)
     }
 }

@@ -114,13 +114,14 @@ public struct LedgerCoverage: Sendable {
     }
 
     /// The region's records of `kind` with their chain seq (NULL when not chained: still pending,
-    /// or its entry was deleted), as a
+    /// i.e. after the chain cursor, or its entry was deleted), as a
     /// subquery with columns seq, subject, body, pending. postgres-nio cannot splice a query with
     /// bindings into another, so the region goes in as a checked literal.
     private static func entries(kind: LedgerKind, region: String) throws -> String {
         """
-        SELECT l.seq, r.subject, r.body, (l.seq IS NULL AND p.id IS NOT NULL) AS pending
-        FROM ledger_records r LEFT JOIN ledger l ON l.record_id = r.id LEFT JOIN ledger_pending p ON p.id = r.id
+        SELECT l.seq, r.subject, r.body,
+            (l.seq IS NULL AND (r.xid, r.id) > (coalesce(h.chained_xid, '0'), coalesce(h.chained_id, 0))) AS pending
+        FROM ledger_records r LEFT JOIN ledger l ON l.record_id = r.id LEFT JOIN ledger_heads h ON h.region = r.region
         WHERE r.region = \(try SQL.regionLiteral(region)) AND r.kind = '\(kind.rawValue)'
         """
     }

@@ -29,7 +29,7 @@ public enum ChainerError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The regional ledger: chaining pending records (DESIGN §5), its head and backlog, reading entries.
+/// The regional ledger: chaining committed records (DESIGN §5), its head and backlog, reading entries.
 public struct LedgerStore: Sendable {
     let database: Database
 
@@ -42,11 +42,12 @@ public struct LedgerStore: Sendable {
     static let chainerLockClass: Int32 = 0x52_4c_59_43  // "RLYC"
 
     /// One chaining step for `region`: under the region's leader lock, in one REPEATABLE READ
-    /// transaction, links up to `limit` pending records of finished transactions (xid below the
-    /// snapshot's xmin, in (xid, id) order) after the head, and removes them from `ledger_pending`.
-    /// A transaction still running when the snapshot was taken has an xid ≥ xmin, so its rows are
-    /// never passed over: they wait for a later step. Two chainers are safe: the lock admits one,
-    /// and the head row lock plus the (region, seq) key reject a stale one.
+    /// transaction, links up to `limit` records after the chain cursor (the (xid, id) of the last
+    /// record linked) whose writing transaction finished (xid below the snapshot's xmin), in
+    /// (xid, id) order, and moves the cursor. A transaction still running when the snapshot was
+    /// taken has an xid ≥ xmin, so its rows are never passed over: they wait for a later step, and
+    /// every row before the cursor is final. Two chainers are safe: the lock admits one, and the
+    /// head row lock plus the (region, seq) key reject a stale one.
     public func chainStep(region: String, limit: Int = 1000) async throws -> ChainStepOutcome {
         try await database.transaction(isolation: "REPEATABLE READ") { conn in
             let lock = try await conn.query(
@@ -55,23 +56,26 @@ public struct LedgerStore: Sendable {
             for try await (ok) in lock.decode(Bool.self) { leader = ok }
             guard leader else { return .notLeader }
 
-            let head = try await lockedHead(region: region, conn: conn)
+            let (head, cursor) = try await lockedHead(region: region, conn: conn)
             var pending: [PendingRecord] = []
+            var last = cursor
             let rows = try await conn.query(
                 """
-                SELECT r.id, r.kind, r.body, \(unescaped: SQL.micros("r.created_at", as: "created_at"))
-                FROM ledger_pending p JOIN ledger_records r ON r.id = p.id
-                WHERE p.region = \(region) AND p.xid < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY p.xid, p.id LIMIT \(Int64(limit))
+                SELECT r.id, r.xid::text, r.kind, r.body, \(unescaped: SQL.micros("r.created_at", as: "created_at"))
+                FROM ledger_records r
+                WHERE r.region = \(region) AND r.xid < pg_snapshot_xmin(pg_current_snapshot())
+                    AND (r.xid, r.id) > (\(cursor.xid)::xid8, \(cursor.id))
+                ORDER BY r.xid, r.id LIMIT \(Int64(limit))
                 """, logger: database.logger)
-            for try await (id, kind, body, micros) in rows.decode((Int64, String, Data, Int64).self) {
+            for try await (id, xid, kind, body, micros) in rows.decode((Int64, String, String, Data, Int64).self) {
                 guard let k = LedgerKind(rawValue: kind) else { throw ChainerError.unknownKind(recordID: id, kind: kind) }
                 pending.append(PendingRecord(id: id, kind: k, body: Array(body), committedAt: Timestamp(microseconds: micros)))
+                last = (xid, id)
             }
             guard !pending.isEmpty else { return .idle(head: head) }
 
             // One statement links them: small chain rows point at the records (bodies are never
-            // copied), the pending ids go, the head advances.
+            // copied), the head and the cursor advance.
             let entries = head.link(pending, region: region)
             let newHead = LedgerHead(after: entries[entries.count - 1])
             try await conn.query(
@@ -84,32 +88,32 @@ public struct LedgerStore: Sendable {
                     INSERT INTO ledger (region, seq, record_id, committed_at, epoch, prev_hash, hash)
                     SELECT \(region), e.seq, e.id, r.created_at, \(head.epoch), decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
                     FROM e JOIN ledger_records r ON r.id = e.id
-                ), gone AS (
-                    DELETE FROM ledger_pending WHERE id IN (SELECT id FROM e)
                 )
-                UPDATE ledger_heads SET seq = \(newHead.seq), hash = \(Data(newHead.hash)), updated_at = clock_timestamp()
+                UPDATE ledger_heads SET seq = \(newHead.seq), hash = \(Data(newHead.hash)), chained_xid = \(last.xid)::xid8,
+                    chained_id = \(last.id), updated_at = clock_timestamp()
                 WHERE region = \(region)
                 """, logger: database.logger)
             return .chained(count: entries.count, head: newHead)
         }
     }
 
-    /// The recorded head, locked for this transaction (created on the first step), checked against
-    /// the last stored entry, in one round trip when the head exists.
-    private func lockedHead(region: String, conn: PostgresConnection) async throws -> LedgerHead {
+    /// The recorded head and chain cursor, locked for this transaction (created on the first
+    /// step), the head checked against the last stored entry, in one round trip when it exists.
+    private func lockedHead(region: String, conn: PostgresConnection) async throws -> (LedgerHead, (xid: String, id: Int64)) {
         for attempt in 0..<2 {
             let rows = try await conn.query(
                 """
-                SELECT h.seq, h.hash, h.epoch, coalesce(l.seq, 0), coalesce(l.hash, \(Data(LedgerEntry.genesisPrevHash)))
+                SELECT h.seq, h.hash, h.epoch, h.chained_xid::text, h.chained_id, coalesce(l.seq, 0),
+                    coalesce(l.hash, \(Data(LedgerEntry.genesisPrevHash)))
                 FROM ledger_heads h
                 LEFT JOIN LATERAL (SELECT seq, hash FROM ledger WHERE region = h.region ORDER BY seq DESC LIMIT 1) l ON true
                 WHERE h.region = \(region) FOR UPDATE OF h
                 """, logger: database.logger)
-            for try await (seq, hash, epoch, storedSeq, storedHash) in rows.decode((Int64, Data, Int64, Int64, Data).self) {
+            for try await (seq, hash, epoch, xid, id, storedSeq, storedHash) in rows.decode((Int64, Data, Int64, String, Int64, Int64, Data).self) {
                 guard storedSeq == seq, storedHash == hash else {
                     throw ChainerError.headMismatch(region: region, recorded: seq, stored: storedSeq)
                 }
-                return LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+                return (LedgerHead(seq: seq, hash: Array(hash), epoch: epoch), (xid, id))
             }
             guard attempt == 0 else { break }
             try await conn.query(
@@ -140,7 +144,8 @@ public struct LedgerStore: Sendable {
         for try await (count, oldest) in try await database.client.query(
             """
             SELECT count(*), \(unescaped: SQL.micros("min(r.created_at)", as: "oldest"))
-            FROM ledger_pending p JOIN ledger_records r ON r.id = p.id WHERE p.region = \(region)
+            FROM ledger_records r LEFT JOIN ledger_heads h ON h.region = r.region
+            WHERE r.region = \(region) AND (r.xid, r.id) > (coalesce(h.chained_xid, '0'), coalesce(h.chained_id, 0))
             """, logger: database.logger
         ).decode((Int64, Int64?).self) {
             return (count, oldest.map(Timestamp.init(microseconds:)))

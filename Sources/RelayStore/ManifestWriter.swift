@@ -40,12 +40,9 @@ public struct ManifestWriter: Sendable {
                     VALUES (\(p.sealID), \(manifest.manifestID), \(p.region), \(p.approved), \(p.policyVersion),
                         \(seal.denialReason), \(p.keyID), \(Data(seal.publicKey)), \(Data(seal.signature)),
                         \(Data(seal.signedPayload)), \(p.issuedAt.iso8601)::timestamptz, \(p.expiresAt.iso8601)::timestamptz)
-                ), r AS (
-                    INSERT INTO ledger_records (region, kind, subject, body)
-                    VALUES (\(p.region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                    RETURNING id, region
                 )
-                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
+                INSERT INTO ledger_records (region, kind, subject, body)
+                VALUES (\(p.region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
                 """, logger: database.logger)
         } catch where error.sqlState == "23505" {
             throw StoreError.duplicateManifest(manifest.id)

@@ -77,9 +77,6 @@ public struct SealStore: Sendable {
             ), r AS (
                 INSERT INTO ledger_records (region, kind, subject, body)
                 SELECT region, \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)) FROM u
-                RETURNING id, region
-            ), p AS (
-                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
             )
             SELECT \(unescaped: SQL.micros("executed_at", as: "executed_at")) FROM u
             """, logger: database.logger)

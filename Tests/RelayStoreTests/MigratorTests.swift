@@ -1,4 +1,5 @@
 import Logging
+import RelayCore
 import RelayLocal
 @testable import RelayStore
 import Testing
@@ -71,6 +72,49 @@ struct MigratorTests {
             #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
             let recorded = try await cluster.psql("SELECT count(*) FROM schema_migrations WHERE version = 9999", database: name)
             #expect(recorded.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        }
+    }
+
+    @Test func upgradingTo0005KeepsPendingRecordsAndChainsThemOnce() async throws {
+        try await withDatabases(count: 1) { dbs, cluster, name in
+            let db = dbs[0]
+            try await Migrator(database: db).migrate(try Migration.bundled().filter { $0.version <= 4 })
+            // Under 0004: three records pending in ledger_pending, written by two transactions.
+            for statement in [
+                """
+                BEGIN;
+                WITH r AS (INSERT INTO ledger_records (region, kind, subject, body)
+                    VALUES ('u1', 'auth_event', 'a', '{"n":1}'), ('u1', 'auth_event', 'b', '{"n":2}') RETURNING id, region)
+                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r;
+                COMMIT;
+                """,
+                """
+                WITH r AS (INSERT INTO ledger_records (region, kind, subject, body)
+                    VALUES ('u1', 'auth_event', 'c', '{"n":3}') RETURNING id, region)
+                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r;
+                """,
+            ] { _ = try await cluster.psql(statement, database: name) }
+            #expect(try await Migrator(database: db).migrate() == [5])
+            // A record written after the upgrade goes after them.
+            _ = try await cluster.psql(
+                "INSERT INTO ledger_records (region, kind, subject, body) VALUES ('u1', 'auth_event', 'd', '{\"n\":4}')", database: name)
+            // Other tests' transactions on this cluster can hold the horizon back for a moment.
+            let store = LedgerStore(database: db)
+            var head = LedgerHead.empty()
+            let deadline = ContinuousClock.now + .seconds(30)
+            while head.seq < 4, ContinuousClock.now < deadline {
+                switch try await store.chainStep(region: "u1") {
+                case .chained(_, let h), .idle(let h): head = h
+                case .notLeader: break
+                }
+                if head.seq < 4 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(head.seq == 4)
+            #expect(try await store.chainStep(region: "u1") == .idle(head: head))
+            let linked = try await cluster.psql(
+                "SELECT string_agg(r.subject, ',' ORDER BY l.seq) FROM ledger l JOIN ledger_records r ON r.id = l.record_id", database: name)
+            #expect(linked.trimmingCharacters(in: .whitespacesAndNewlines) == "a,b,c,d")
+            #expect(try await store.backlog(region: "u1").count == 0)
         }
     }
 }

@@ -18,9 +18,6 @@ WITH m AS (
         decode(repeat('ef', 420), 'hex'), now(), now() + interval '5 minutes'
     FROM m
 )
-), r AS (
-    INSERT INTO ledger_records (region, kind, subject, body)
-    SELECT 'bench', 'manifest', manifest_id::text, decode(repeat('7b', 1500), 'hex') FROM m
-    RETURNING id, region
 )
-INSERT INTO ledger_pending (id, region) SELECT id, region FROM r;
+INSERT INTO ledger_records (region, kind, subject, body)
+SELECT 'bench', 'manifest', manifest_id::text, decode(repeat('7b', 1500), 'hex') FROM m;

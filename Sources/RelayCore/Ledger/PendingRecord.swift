@@ -1,4 +1,4 @@
-/// A record written by the gateway and not yet chained (in `ledger_pending`).
+/// A record written by the gateway and not yet chained (after the chain cursor in `ledger_records`).
 public struct PendingRecord: Sendable, Equatable {
     /// `ledger_records` id.
     public var id: Int64

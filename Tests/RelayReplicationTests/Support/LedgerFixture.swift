@@ -151,12 +151,9 @@ struct LedgerFixture: Sendable {
                 WITH e AS (
                     INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, created_at)
                     VALUES (\(eventID), \(region), 'token', true, 'agent_w', 'org_w', '/test', \(now.iso8601)::timestamptz)
-                ), r AS (
-                    INSERT INTO ledger_records (region, kind, subject, body)
-                    VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                    RETURNING id, region
                 )
-                INSERT INTO ledger_pending (id, region) SELECT id, region FROM r
+                INSERT INTO ledger_records (region, kind, subject, body)
+                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
                 """, logger: Self.quietLogger)
             try await conn.query("SELECT pg_sleep(\(sleep))", logger: Self.quietLogger)
             try await hold?()
