@@ -1,3 +1,5 @@
+import Synchronization
+
 extension Database {
     /// Why `bounded` gave up.
     public struct TimedOut: Error, CustomStringConvertible {
@@ -7,16 +9,60 @@ extension Database {
 
     /// Runs `body`, giving up after `timeout`: postgres-nio waits for a connection as long as the
     /// server refuses them, and health and metrics endpoints must answer anyway.
+    ///
+    /// The work runs in a task of its own that is cancelled, not awaited, when time is up: a task
+    /// group would wait for a child that does not react to cancellation (a connection lease), and
+    /// the caller would hang with it.
     public func bounded<T: Sendable>(_ timeout: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
+        let outcome = FirstOutcome<T>()
+        let work = Task { () -> Void in
+            do { outcome.settle(.success(try await body())) } catch { outcome.settle(.failure(error)) }
+        }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            if outcome.settle(.failure(TimedOut(after: timeout))) { work.cancel() }
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            work.cancel()
+            outcome.settle(.failure(CancellationError()))
+        }
+    }
+}
+
+/// The first of several racing results, handed to one waiter; later ones are dropped.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var result: Result<T, any Error>?
+        var waiter: CheckedContinuation<T, any Error>?
+    }
+    private let state = Mutex(State())
+
+    /// Records `result` unless one was recorded already; true when this one counted.
+    @discardableResult
+    func settle(_ result: Result<T, any Error>) -> Bool {
+        let waiter: CheckedContinuation<T, any Error>?? = state.withLock { s in
+            guard s.result == nil else { return .none }
+            s.result = result
+            defer { s.waiter = nil }
+            return .some(s.waiter)
+        }
+        guard case .some(let w) = waiter else { return false }
+        w?.resume(with: result)
+        return true
+    }
+
+    /// The first result, once there is one.
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            let ready: Result<T, any Error>? = state.withLock { s in
+                if let r = s.result { return r }
+                s.waiter = c
                 return nil
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TimedOut(after: timeout) }
-            return value
+            if let ready { c.resume(with: ready) }
         }
     }
 }

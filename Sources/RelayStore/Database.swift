@@ -72,26 +72,13 @@ public final class Database: Sendable {
     /// True when a trivial query succeeds within `timeout` (health checks must answer even when
     /// the pool is stuck waiting for a connection the server refuses).
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                self.operationBegan()
-                defer { self.operationEnded() }
-                do {
-                    let rows = try await self.client.query("SELECT 1", logger: self.logger)
-                    for try await _ in rows {}
-                    return true
-                } catch {
-                    return false
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        (try? await bounded(timeout) {
+            self.operationBegan()
+            defer { self.operationEnded() }
+            let rows = try await self.client.query("SELECT 1", logger: self.logger)
+            for try await _ in rows {}
+            return true
+        }) ?? false
     }
 }
 
