@@ -163,16 +163,16 @@ public struct IdentityStore: Sendable {
         return out
     }
 
-    /// Appends an auth event and its ledger record (one statement, so together or not at all).
-    public func record(_ e: AuthEvent, region: String, now: Timestamp) async throws {
+    /// Appends an auth event and its ledger record (one statement, so together or not at all), on
+    /// `connection` when given (inside a transaction the caller holds), else on a pooled one.
+    public func record(
+        _ e: AuthEvent, region: String, now: Timestamp, eventID: UUID = UUID(), on connection: PostgresConnection? = nil
+    ) async throws {
         let record = LedgerRecord.authEvent(
             AuthEventRecord(
-                eventID: UUID().uuidString.lowercased(), eventType: e.type, success: e.success, agentID: e.agentID,
+                eventID: eventID.uuidString.lowercased(), eventType: e.type, success: e.success, agentID: e.agentID,
                 orgID: e.orgID, endpoint: e.endpoint, clientIP: e.clientIP, reason: e.reason, createdAt: now))
-        database.operationBegan()
-        defer { database.operationEnded() }
-        try await database.client.query(
-            """
+        let statement: PostgresQuery = try """
             WITH e AS (
                 INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, client_ip, reason, created_at)
                 VALUES (\(record.subject)::uuid, \(region), \(e.type), \(e.success), \(e.agentID), \(e.orgID), \(e.endpoint),
@@ -180,6 +180,13 @@ public struct IdentityStore: Sendable {
             )
             INSERT INTO ledger_records (region, kind, subject, body)
             VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-            """, logger: database.logger)
+            """
+        database.operationBegan()
+        defer { database.operationEnded() }
+        if let connection {
+            try await connection.query(statement, logger: database.logger)
+        } else {
+            try await database.client.query(statement, logger: database.logger)
+        }
     }
 }

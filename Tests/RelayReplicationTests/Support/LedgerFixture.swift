@@ -139,22 +139,11 @@ struct LedgerFixture: Sendable {
     func writeInTransaction(
         eventID: UUID, sleep: Double, commit: Bool, hold: (@Sendable () async throws -> Void)? = nil
     ) async throws {
-        let now = RelayClock.system.now()
-        let record = LedgerRecord.authEvent(
-            AuthEventRecord(
-                eventID: eventID.uuidString.lowercased(), eventType: "token", success: true, agentID: "agent_w", orgID: "org_w",
-                endpoint: "/test", clientIP: nil, reason: nil, createdAt: now))
         try await database.client.withConnection { conn in
             try await conn.query("BEGIN", logger: Self.quietLogger)
-            try await conn.query(
-                """
-                WITH e AS (
-                    INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, created_at)
-                    VALUES (\(eventID), \(region), 'token', true, 'agent_w', 'org_w', '/test', \(now.iso8601)::timestamptz)
-                )
-                INSERT INTO ledger_records (region, kind, subject, body)
-                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                """, logger: Self.quietLogger)
+            try await IdentityStore(database: database).record(
+                AuthEvent(type: "token", success: true, agentID: "agent_w", orgID: "org_w", endpoint: "/test"), region: region,
+                now: RelayClock.system.now(), eventID: eventID, on: conn)
             try await conn.query("SELECT pg_sleep(\(sleep))", logger: Self.quietLogger)
             try await hold?()
             try await conn.query(commit ? "COMMIT" : "ROLLBACK", logger: Self.quietLogger)
