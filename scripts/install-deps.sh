@@ -5,7 +5,8 @@ set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in postgresql-15 postgresql-client-15 libsodium23 python3 "$@"; do
+# openssl: the TLS replication tests make their throwaway CA and certificates with it.
+for pkg in postgresql-15 postgresql-client-15 libsodium23 python3 openssl "$@"; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -20,6 +20,13 @@ struct RunCommand: AsyncParsableCommand {
             Stops cleanly on SIGTERM/SIGINT. Several copies are safe for chaining (one leads); run
             one shipping daemon per region.
 
+            TLS: RELAY_DR_TLS_CERT + RELAY_DR_TLS_KEY serve the replication port over TLS (this
+            region's dr_url must then be https); RELAY_DR_TLS_CLIENT_CA also requires a client
+            certificate from those CAs (mutual TLS). Towards https peers the shipper trusts
+            RELAY_DR_TLS_CA (default: the system's roots) and presents RELAY_DR_TLS_CLIENT_CERT +
+            RELAY_DR_TLS_CLIENT_KEY; with either set, every peer's dr_url must be https. Key
+            settings take a path or a key source (file:, secret:, env:); key files must be mode 0600.
+
             --chainer-only runs just the chainer against RELAY_DB_* (single-region installs).
             Settings: README, "relay-dr configuration"; wire format: docs/replication.md.
             """)

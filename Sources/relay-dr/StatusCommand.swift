@@ -13,7 +13,11 @@ struct StatusCommand: AsyncParsableCommand {
             and prints: per region its head seq, unchained records and health; per pair (origin →
             peer) the lag in records and seconds (measured by the origin), and quarantine state or
             the shipper's last error. Exit code: 0 all reachable and nothing quarantined, 1
-            otherwise, 2 when the region files cannot be read.
+            otherwise, 2 when the region files or the TLS settings cannot be read.
+
+            https dr_urls are checked against RELAY_DR_TLS_CA (default: the system's roots), and
+            RELAY_DR_TLS_CLIENT_CERT + RELAY_DR_TLS_CLIENT_KEY are presented to ports that require
+            a client certificate, as `relay-dr run` does.
             """)
 
     @Option(help: "Folder of region files. Default: $RELAY_REGIONS_DIR, else regions.")
@@ -35,7 +39,12 @@ struct StatusCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("relay-dr: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let status = await StatusProbe(regions: regions, timeout: .milliseconds(Int(timeout * 1000))).run()
+        let tls: DRTLS
+        do { tls = DRTLS(client: try DRTLS.clientFromEnvironment(ProcessInfo.processInfo.environment).tls) } catch {
+            FileHandle.standardError.write(Data("relay-dr: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let status = await StatusProbe(regions: regions, timeout: .milliseconds(Int(timeout * 1000)), tls: tls.client).run()
         print(json ? CanonicalJSON.string(status.json) : status.table)
         throw ExitCode(status.exitCode)
     }

@@ -10,7 +10,7 @@ import Foundation
 /// `RELAY_PRIVATE_KEY`, `relay-gateway keygen --out` and `relay-dr keys generate`).
 public enum KeyFile {
     /// Largest file accepted as a key file (a seed is 45 bytes; anything big is a wrong path).
-    static let maximumBytes = 4096
+    public static let maximumBytes = 4096
 
     /// Writes `seed` to a new file at `path` with mode 0600. The file is created with
     /// `O_CREAT|O_EXCL`, so an existing file (or link) is never overwritten or followed; a failed
@@ -38,8 +38,11 @@ public enum KeyFile {
     }
 
     /// The text of the key file at `path`, refusing a file whose mode has any of `forbiddenModeBits`
-    /// (0o077: readable or writable by group or others). Errors name `source`, never the content.
-    static func read(_ path: String, source: String, forbiddenModeBits: mode_t) throws(KeySourceError) -> String {
+    /// (0o077: readable or writable by group or others) or that is longer than `maximumBytes`.
+    /// Errors name `source`, never the content.
+    static func read(
+        _ path: String, source: String, forbiddenModeBits: mode_t, maximumBytes: Int = KeyFile.maximumBytes
+    ) throws(KeySourceError) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -21,6 +21,8 @@ public struct DRConfiguration: Sendable {
     /// Whether this daemon also runs the region's chainer (the default; safe next to others).
     public var runChainer = true
     public var chainer = Chainer.Options()
+    /// TLS of the replication port and towards https peers (default: plain port, system roots).
+    public var tls = DRTLS()
 
     /// Creates a configuration.
     public init(
@@ -38,7 +40,8 @@ public struct DRConfiguration: Sendable {
     /// Reads RELAY_REGION (or `region`), RELAY_REGIONS_DIR (default `regions`), RELAY_DB_*,
     /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
-    /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES, RELAY_DR_CHAINER.
+    /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES,
+    /// RELAY_DR_CHAINER and the RELAY_DR_TLS_* settings (`DRTLS.fromEnvironment`).
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
     ) throws(ConfigurationError) -> DRConfiguration {
@@ -81,6 +84,8 @@ public struct DRConfiguration: Sendable {
         config.shipper.linger = .milliseconds(try env.int("RELAY_DR_LINGER_MS", default: 50, range: 1...60_000))
         config.maxBodyBytes = try env.int("RELAY_DR_MAX_BODY_BYTES", default: 16 << 20, range: 1024...(256 << 20))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
+        config.tls = try DRTLS.fromEnvironment(environment)
+        try config.tls.checkURLs(region: me, peers: regions.regions.filter { $0.id != region }, directory: dir)
         return config
     }
 }

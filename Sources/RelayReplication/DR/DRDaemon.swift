@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import RelayCore
@@ -40,6 +42,9 @@ public final class DRDaemon: Sendable {
         let peers = c.regions.regions.filter { $0.id != region }
         var http = HTTPClient.Configuration()
         http.timeout = .init(connect: .seconds(5), read: .seconds(Int64(c.shipper.requestTimeout.components.seconds)))
+        // Used for https peers only; an http dr_url stays plain (refused by DRTLS.checkURLs when
+        // client TLS settings are given).
+        http.tlsConfiguration = c.tls.client
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         let store = ShipperStore(database: database)
         let shippers = peers.map {
@@ -58,7 +63,7 @@ public final class DRDaemon: Sendable {
         var services: [any Service] = [database.client, shipping]
         if let chainer { services.append(chainer) }
         var app = Application(
-            router: router(),
+            router: router(), server: serverBuilder(),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
             services: services, logger: logger)
         app.beforeServerStarts { [self] in
@@ -66,10 +71,20 @@ public final class DRDaemon: Sendable {
             logger.info(
                 "relay-dr ready",
                 metadata: ["migrations_applied": "\(applied)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
+                           "tls": "\(configuration.tls.serverMode)",
                            "peers": "\(configuration.regions.ids.filter { $0 != configuration.region }.joined(separator: ","))"])
             gate.open()
         }
         return app
+    }
+
+    /// HTTP/1.1, inside TLS when the configuration has a server certificate.
+    func serverBuilder() -> HTTPServerBuilder {
+        guard let tls = configuration.tls.server else { return .http1() }
+        do { return try .tls(.http1(), tlsConfiguration: tls) } catch {
+            // Fail closed: never plain HTTP when TLS was asked for; the server stops with this error.
+            return HTTPServerBuilder { _ in throw error }
+        }
     }
 
     func router() -> Router<BasicRequestContext> {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOSSL
 import RelayCore
 
 /// Asks every region's relay-dr for `GET /v1/status`, concurrently, with a short timeout.
@@ -8,11 +9,14 @@ public struct StatusProbe: Sendable {
     public let regions: RegionSet
     /// Longest wait for one region (connect + answer).
     public let timeout: Duration
+    /// TLS towards https `dr_url`s (trust roots, client certificate); nil: the system's roots.
+    public let tls: TLSConfiguration?
 
     /// Creates a probe.
-    public init(regions: RegionSet, timeout: Duration = .seconds(3)) {
+    public init(regions: RegionSet, timeout: Duration = .seconds(3), tls: TLSConfiguration? = nil) {
         self.regions = regions
         self.timeout = timeout
+        self.tls = tls
     }
 
     /// Probes every region and combines the answers.
@@ -20,6 +24,7 @@ public struct StatusProbe: Sendable {
         var config = HTTPClient.Configuration()
         let seconds = max(1, Int64(timeout.components.seconds))
         config.timeout = .init(connect: .seconds(seconds), read: .seconds(seconds))
+        if let tls { config.tlsConfiguration = tls }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         let probes = await withTaskGroup(of: (Int, RegionProbe).self) { group in
             for (index, region) in regions.regions.enumerated() {

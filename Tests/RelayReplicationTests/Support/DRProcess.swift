@@ -8,14 +8,15 @@ final class DRProcess: @unchecked Sendable {
     let process: Process
     let log: URL
 
-    /// Writes `regions`' files (YAML, as an operator would) and 0600 ledger key files under `dir`.
-    static func writeConfig(_ regions: LocalRegions, to dir: URL) throws {
+    /// Writes `regions`' files (YAML, as an operator would) and 0600 ledger key files under `dir`;
+    /// `drScheme` is the scheme of every `dr_url` (`https` for relay-drs serving TLS).
+    static func writeConfig(_ regions: LocalRegions, to dir: URL, drScheme: String = "http") throws {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("regions"), withIntermediateDirectories: true)
         for n in regions.nodes {
             let yaml = """
                 id: \(n.id)
                 gateway_url: http://127.0.0.1:\(n.gatewayPort)
-                dr_url: http://127.0.0.1:\(n.drPort)
+                dr_url: \(drScheme)://127.0.0.1:\(n.drPort)
                 database:
                   host: \(n.cluster.host)
                   port: \(n.cluster.port)
@@ -45,13 +46,34 @@ final class DRProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts `relay-dr run` for region `id` (config written by `writeConfig` in `dir`).
-    static func start(_ regions: LocalRegions, _ id: String, dir: URL) throws -> DRProcess {
+    /// Starts `relay-dr run` for region `id` (config written by `writeConfig` in `dir`), with
+    /// `settings` added to its environment.
+    static func start(_ regions: LocalRegions, _ id: String, dir: URL, settings: [String: String] = [:]) throws -> DRProcess {
+        let log = dir.appendingPathComponent("relay-dr-\(id).log")
+        return DRProcess(process: try launch(regions, id, dir: dir, settings: settings, log: log), log: log)
+    }
+
+    /// Runs `relay-dr run` for region `id` until it exits by itself (a configuration it refuses);
+    /// nil when it is still running after `timeout` (then it is killed).
+    static func runUntilExit(
+        _ regions: LocalRegions, _ id: String, dir: URL, settings: [String: String], timeout: Duration = .seconds(30)
+    ) async throws -> (status: Int32, output: String)? {
+        let log = dir.appendingPathComponent("relay-dr-\(id)-\(UUID()).log")
+        let p = try launch(regions, id, dir: dir, settings: settings, log: log)
+        guard await p.waitForExit(timeout: timeout) else {
+            kill(p.processIdentifier, SIGKILL)
+            _ = await p.waitForExit(timeout: .seconds(10))
+            return nil
+        }
+        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    private static func launch(_ regions: LocalRegions, _ id: String, dir: URL, settings: [String: String], log: URL) throws -> Process {
         let n = regions.node(id)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ChainerProcess.executable)
         p.arguments = ["run", "--poll-ms", "10"]
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RELAY_DR_TLS_") }
         env["RELAY_REGION"] = id
         env["RELAY_REGIONS_DIR"] = dir.appendingPathComponent("regions").path
         env["RELAY_LEDGER_KEY"] = "file:" + dir.appendingPathComponent("\(id)-ledger.key").path
@@ -62,15 +84,15 @@ final class DRProcess: @unchecked Sendable {
         env["RELAY_DR_LINGER_MS"] = "20"
         env["RELAY_LOG_LEVEL"] = "warning"
         env["RELAY_PARENT_PID"] = String(getpid())
+        env.merge(settings) { _, new in new }
         p.environment = env
-        let log = dir.appendingPathComponent("relay-dr-\(id).log")
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         p.standardOutput = handle
         p.standardError = handle
         try p.run()
-        return DRProcess(process: p, log: log)
+        return p
     }
 
     private init(process: Process, log: URL) {
