@@ -137,15 +137,18 @@ public struct LedgerStore: Sendable {
         return nil
     }
 
-    /// Records written but not yet chained for `region`, and when the oldest was written.
+    /// Records written but not yet chained for `region`, and when the oldest was written. The
+    /// cursor comes from subqueries so the scan starts at it in the index (read on every /health).
     public func backlog(region: String) async throws -> (count: Int64, oldest: Timestamp?) {
         database.operationBegan()
         defer { database.operationEnded() }
         for try await (count, oldest) in try await database.client.query(
             """
             SELECT count(*), \(unescaped: SQL.micros("min(r.created_at)", as: "oldest"))
-            FROM ledger_records r LEFT JOIN ledger_heads h ON h.region = r.region
-            WHERE r.region = \(region) AND (r.xid, r.id) > (coalesce(h.chained_xid, '0'), coalesce(h.chained_id, 0))
+            FROM ledger_records r
+            WHERE r.region = \(region) AND (r.xid, r.id) > (
+                coalesce((SELECT chained_xid FROM ledger_heads WHERE region = \(region)), '0'),
+                coalesce((SELECT chained_id FROM ledger_heads WHERE region = \(region)), 0))
             """, logger: database.logger
         ).decode((Int64, Int64?).self) {
             return (count, oldest.map(Timestamp.init(microseconds:)))

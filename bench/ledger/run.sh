@@ -3,8 +3,9 @@
 # unchained), in two ON forms: the gateway's embedded chainer (RELAY_CHAINER=embedded) and the
 # chainer in its own process (`relay-dr run --chainer-only`, gateway RELAY_CHAINER=off: the
 # production layout). Modes alternate off/embedded/relay-dr in every round at each concurrency so
-# machine noise hits all alike. While chaining is on, /health is sampled every 0.5 s: the chaining
-# delay (age of the oldest unchained record) is reported as p50/max. After every ON run the whole
+# machine noise hits all alike. /health is sampled every 0.5 s (in every mode, by one long-lived
+# process): with chaining on, the chaining delay (age of the oldest unchained record) is reported as
+# p50/max. After every ON run the whole
 # chain is verified (relay-dr verify --local).
 # Env: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default "16 64"), BENCH_ROUNDS (default 2),
 # BENCH_MODES (default "off embedded relay-dr"), CONFIG (release).
@@ -61,15 +62,13 @@ for c in $CONNECTIONS; do
   for round in $(seq 1 "$ROUNDS"); do
     for mode in $MODES; do
       start_local "$mode" "$c-$round"
-      sampler=
-      if [[ $mode != off ]]; then
-        ( while sleep 0.5; do curl -sf "$RELAY_LOCAL_GATEWAY_URL/health" | health_field oldest_unchained_age_seconds || true; done ) \
-          >"$STATE_ROOT/delays-$mode-$c-$round" 2>/dev/null &
-        sampler=$!
-      fi
+      # Sampled in every mode, off included, so its cost (small: one process) is the same for all.
+      python3 bench/lib/sample_health.py "$RELAY_LOCAL_GATEWAY_URL" >"$STATE_ROOT/delays-$mode-$c-$round" 2>/dev/null &
+      sampler=$!
       run_id=$((run_id + 1))
       out=$(wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s bench/gateway/validate.lua "$RELAY_LOCAL_GATEWAY_URL" -- "$run_id" | grep '^RESULT')
-      [[ -n $sampler ]] && { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; }
+      kill "$sampler" 2>/dev/null || true
+      wait "$sampler" 2>/dev/null || true
       rps=$(field req_s "$out")
       printf "%-4s round %s chaining %-8s %8.1f req/s  p50 %s ms  p99 %s ms  errors %s\n" "$c" "$round" "$mode" "$rps" \
         "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$out")" >&2
