@@ -47,8 +47,10 @@ start_local() {
   [[ $1 == embedded ]] && chainer=embedded
   RELAY_CHAINER="$chainer" RELAY_RATE_LIMIT_RPS=0 start_local_region "$STATE_ROOT/$1-$2" bench-ledger --policy-engine builtin
   if [[ $1 == relay-dr ]]; then
-    RELAY_LOG_LEVEL=warning db_env "$SCRATCH/$CONFIG/relay-dr" run --chainer-only --region bench-ledger \
-      >"$STATE_ROOT/$1-$2/chainer.log" 2>&1 &
+    # Not through db_env: $! must be relay-dr itself, not a subshell, so stop_chainer reaches it.
+    RELAY_LOG_LEVEL=warning RELAY_DB_HOST=$RELAY_LOCAL_PG_HOST RELAY_DB_PORT=$RELAY_LOCAL_PG_PORT \
+      RELAY_DB_USER=$RELAY_LOCAL_PG_SUPERUSER RELAY_DB_NAME=$RELAY_LOCAL_PG_DATABASE RELAY_PARENT_PID=$$ \
+      "$SCRATCH/$CONFIG/relay-dr" run --chainer-only --region bench-ledger >"$STATE_ROOT/$1-$2/chainer.log" 2>&1 &
     CHAINER_PID=$!
   fi
 }
