@@ -81,12 +81,15 @@ for rate in $RATES; do
   ROWS+=("rate $rate/s: $traffic")
   ROWS+=("  ledger $head")
   while read -r line; do ROWS+=("  $line"); done < <(grep -E '^(LAG|OWN)' "$STATE/lag-$rate.txt")
-  # Ratio of p99 lag seconds: logical / relay-dr (to the subscriber's region).
-  rd=$(grep "^LAG copy=relay-dr_$ORIGIN->$PEER " "$STATE/lag-$rate.txt" | sed -E 's/.*s_p99=([0-9.]+).*/\1/')
-  pg=$(grep "^LAG copy=pg-logical" "$STATE/lag-$rate.txt" | sed -E 's/.*s_p99=([0-9.]+).*/\1/')
-  rdm=$(grep "^LAG copy=relay-dr_$ORIGIN->$PEER " "$STATE/lag-$rate.txt" | sed -E 's/.*s_max=([0-9.]+).*/\1/')
-  pgm=$(grep "^LAG copy=pg-logical" "$STATE/lag-$rate.txt" | sed -E 's/.*s_max=([0-9.]+).*/\1/')
-  ROWS+=("  p99 lag seconds relay-dr=$rd pg-logical=$pg ratio relay-dr/pg=$(awk -v a="$rd" -v b="$pg" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')   max relay-dr=$rdm pg-logical=$pgm")
+  # Ratios relay-dr / logical of the p99 lag, in seconds and in records. Seconds have the poller's
+  # resolution (0.2 s): a logical p99 of 0 means "under one interval", so the ratio is a lower bound.
+  lagf() { grep "^LAG copy=$1" "$STATE/lag-$rate.txt" | sed -E "s/.*$2=([0-9.]+).*/\1/"; }
+  rd=$(lagf "relay-dr_$ORIGIN->$PEER " s_p99); pg=$(lagf pg-logical s_p99)
+  rdr=$(lagf "relay-dr_$ORIGIN->$PEER " rec_p99); pgr=$(lagf pg-logical rec_p99)
+  rdm=$(lagf "relay-dr_$ORIGIN->$PEER " s_max); pgm=$(lagf pg-logical s_max)
+  ROWS+=("  p99 lag relay-dr=${rd}s/${rdr}rec pg-logical=${pg}s/${pgr}rec; relay-dr/pg: $(awk -v a="$rd" -v b="$pg" -v i=0.2 \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else printf ">= %.1f (logical under the %.1f s resolution)", a / i, i }') in seconds, $(awk -v a="$rdr" -v b="$pgr" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') in records; max relay-dr=${rdm}s pg-logical=${pgm}s")
   # Let both copies drain before the next rate.
   for _ in $(seq 1 600); do
     lag=$(curl -s "$DR/v1/status" | python3 -c 'import json,sys; print(max([p["lag_records"] for p in json.load(sys.stdin)["peers"]] or [0]))')
@@ -144,4 +147,5 @@ awk -v b="$backlog" -v t0="$t0" -v tf="${t_first:-$t0}" -v te="$t_end" -v p0="$p
   printf "relay-dr:   %.1f s from restart to lag 0 (first progress after %.1f s), %.0f records/s once shipping; RSS max %.1f MiB, VmHWM %.1f MiB\n",
     te - t0, tf - t0, b / ((te - tf) > 0 ? (te - tf) : 1), rss / 1024, hwm / 1024
   printf "pg-logical: %.1f s from ENABLE to caught up, %.0f records/s (chain rows + bodies)\n", pe - p0, b / ((pe - p0) > 0 ? (pe - p0) : 1)
+  printf "catch-up rate relay-dr/pg-logical: %.2f\n", (b / ((te - tf) > 0 ? (te - tf) : 1)) / (b / ((pe - p0) > 0 ? (pe - p0) : 1))
 }'
