@@ -6,9 +6,9 @@ struct RelayDRCommand: AsyncParsableCommand {
         commandName: "relay-dr",
         abstract: "Relay multi-region replication and disaster-recovery daemon (one per region).",
         discussion: """
-            The database is given by RELAY_DB_HOST, RELAY_DB_PORT, RELAY_DB_NAME, RELAY_DB_USER and
-            RELAY_DB_PASSWORD, as for relay-gateway. Replication between regions, status, switchover,
-            failover, drills and reports arrive in later milestones (see README).
+            The database is given by RELAY_DB_HOST, RELAY_DB_PORT, RELAY_DB_NAME, RELAY_DB_USER and \
+            RELAY_DB_PASSWORD, as for relay-gateway. Switchover, failover, drills and \
+            compliance reports arrive in later milestones (see README).
             """,
         subcommands: [RunCommand.self, StatusCommand.self, VerifyCommand.self, ExportCommand.self, KeysCommand.self])
 }

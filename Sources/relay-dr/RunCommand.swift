@@ -13,21 +13,24 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the region's relay-dr daemon: chainer, shipping to every peer, receiving from them.",
         discussion: """
-            Applies pending migrations, then: links committed ledger records into the region's hash
-            chain; ships the chain to every other region of RELAY_REGIONS_DIR as signed batches
-            (RELAY_LEDGER_KEY signs them); applies the batches peers send to its replication API
-            (RELAY_DR_LISTEN, default: the port of this region's dr_url); samples replication lag.
-            Stops cleanly on SIGTERM/SIGINT. Several copies are safe for chaining (one leads); run
-            one shipping daemon per region.
+            Applies pending migrations, then: links committed ledger records into the region's hash \
+            chain; ships the chain to every other region of RELAY_REGIONS_DIR as signed batches \
+            (RELAY_LEDGER_KEY signs them); applies the batches peers send to its replication API \
+            (RELAY_DR_LISTEN, default: the port of this region's dr_url); samples replication lag. \
+            Stops cleanly on SIGTERM/SIGINT. Several copies are safe for chaining (one leads); run \
+            one shipping daemon per region. \
+            Batches: RELAY_DR_MAX_BATCH_RECORDS (1000), RELAY_DR_MAX_BATCH_BYTES (4 MiB), \
+            RELAY_DR_LINGER_MS (50, the wait when nothing is new), RELAY_DR_MAX_IN_FLIGHT (4 batches \
+            per peer awaiting an answer); RELAY_DR_MAX_BODY_BYTES (16 MiB) bounds what is accepted.
 
-            TLS: RELAY_DR_TLS_CERT + RELAY_DR_TLS_KEY serve the replication port over TLS (this
-            region's dr_url must then be https); RELAY_DR_TLS_CLIENT_CA also requires a client
-            certificate from those CAs (mutual TLS). Towards https peers the shipper trusts
-            RELAY_DR_TLS_CA (default: the system's roots) and presents RELAY_DR_TLS_CLIENT_CERT +
-            RELAY_DR_TLS_CLIENT_KEY; with either set, every peer's dr_url must be https. Key
+            TLS: RELAY_DR_TLS_CERT + RELAY_DR_TLS_KEY serve the replication port over TLS (this \
+            region's dr_url must then be https); RELAY_DR_TLS_CLIENT_CA also requires a client \
+            certificate from those CAs (mutual TLS). Towards https peers the shipper trusts \
+            RELAY_DR_TLS_CA (default: the system's roots) and presents RELAY_DR_TLS_CLIENT_CERT + \
+            RELAY_DR_TLS_CLIENT_KEY; with either set, every peer's dr_url must be https. Key \
             settings take a path or a key source (file:, secret:, env:); key files must be mode 0600.
 
-            --chainer-only runs just the chainer against RELAY_DB_* (single-region installs).
+            --chainer-only runs just the chainer against RELAY_DB_* (single-region installs). \
             Settings: README, "relay-dr configuration"; wire format: docs/replication.md.
             """)
 

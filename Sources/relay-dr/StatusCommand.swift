@@ -9,14 +9,14 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show every region's head and every origin → peer pair's replication lag.",
         discussion: """
-            Reads the region files, asks every region's relay-dr (dr_url/v1/status) concurrently
-            and prints: per region its head seq, unchained records and health; per pair (origin →
-            peer) the lag in records and seconds (measured by the origin), and quarantine state or
-            the shipper's last error. Exit code: 0 all reachable and nothing quarantined, 1
+            Reads the region files, asks every region's relay-dr (dr_url/v1/status) concurrently \
+            and prints: per region its head seq, unchained records and health; per pair (origin → \
+            peer) the lag in records and seconds (measured by the origin), and quarantine state or \
+            the shipper's last error. Exit code: 0 all reachable and nothing quarantined, 1 \
             otherwise, 2 when the region files or the TLS settings cannot be read.
 
-            https dr_urls are checked against RELAY_DR_TLS_CA (default: the system's roots), and
-            RELAY_DR_TLS_CLIENT_CERT + RELAY_DR_TLS_CLIENT_KEY are presented to ports that require
+            https dr_urls are checked against RELAY_DR_TLS_CA (default: the system's roots), and \
+            RELAY_DR_TLS_CLIENT_CERT + RELAY_DR_TLS_CLIENT_KEY are presented to ports that require \
             a client certificate, as `relay-dr run` does.
             """)
 

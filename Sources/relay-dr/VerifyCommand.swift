@@ -8,11 +8,11 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Verify the region's ledger: exit 0 consistent, 1 inconsistent, 2 could not check.",
         discussion: """
-            --local recomputes the region's hash chain from genesis (every hash and link, no gaps, the
-            tail up to the head the chainer recorded) and compares every domain row of the region
-            (manifests, seals, executions, organizations, agents, auth events) with the ledger body
-            that recorded it. Each finding names the seq, the kind and what differs. Progress goes to
-            stderr on long runs. Cross-region verification arrives with replication.
+            --local recomputes the region's hash chain from genesis (every hash and link, no gaps, the \
+            tail up to the head the chainer recorded) and compares every domain row of the region \
+            (manifests, seals, executions, organizations, agents, auth events) with the ledger body \
+            that recorded it. Each finding names the seq, the kind and what differs. Progress goes to \
+            stderr on long runs. Copies held for other regions are checked on every batch they receive (docs/replication.md).
             """)
 
     @OptionGroup var options: RegionDatabaseOptions

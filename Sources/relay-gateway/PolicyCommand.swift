@@ -24,8 +24,8 @@ struct PolicyCompile: ParsableCommand {
         commandName: "compile",
         abstract: "Compile YAML policies to Rego v1 (packages relay.policies.main and relay.metadata).",
         discussion: """
-            Without --out, prints both modules to standard output, the decision module first.
-            With --out FILE, writes the decision module to FILE and the metadata module next to
+            Without --out, prints both modules to standard output, the decision module first. \
+            With --out FILE, writes the decision module to FILE and the metadata module next to \
             it as <FILE without .rego>.metadata.rego (load both into OPA, e.g. `opa run -s DIR`).
             """)
 

@@ -18,13 +18,13 @@ struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start local regions (PostgreSQL + gateway [+ relay-dr]), print their URLs, stop everything on Ctrl-C.",
         discussion: """
-            Everything runs on 127.0.0.1. Logs go to <state-dir>/logs/. The seal key is kept in
+            Everything runs on 127.0.0.1. Logs go to <state-dir>/logs/. The seal key is kept in \
             <state-dir>/keys/ (mode 0600) so seals stay verifiable across restarts.
 
-            With --regions DIR (e.g. regions/local): for every region file, a PostgreSQL cluster on
-            the file's port, a gateway on its gateway_url (RELAY_CHAINER=off) and a relay-dr on its
-            dr_url, using the development keys of DIR/dev-keys (copied to 0600 files in
-            <state-dir>/keys/), plus traffic (--traffic-rate validations/s across the gateways).
+            With --regions DIR (e.g. regions/local): for every region file, a PostgreSQL cluster on \
+            the file's port, a gateway on its gateway_url (RELAY_CHAINER=off) and a relay-dr on its \
+            dr_url, using the development keys of DIR/dev-keys (copied to 0600 files in \
+            <state-dir>/keys/), plus traffic (--traffic-rate validations/s across the gateways). \
             Without it: one region (--region, --gateway-port) with the gateway's embedded chainer.
             """)
 

@@ -6,7 +6,7 @@ struct Traffic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate new manifests at a fixed total rate against local gateways (127.0.0.1 only).",
         discussion: """
-            Open loop: requests are sent on schedule whatever the latency; when --max-in-flight are
+            Open loop: requests are sent on schedule whatever the latency; when --max-in-flight are \
             outstanding, due requests are skipped and counted. Prints one line at the end:
             RESULT validated=… approved=… denied=… executed=… errors=… skipped=… seconds=… rate=…
             """)
