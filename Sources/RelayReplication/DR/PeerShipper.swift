@@ -144,10 +144,14 @@ final class PeerShipper: Sendable {
             if !known, try await store.hash(region: region, seq: seq) != hash {
                 throw ShipError.badAnswer("peer acknowledged seq \(seq) with a hash this region never had")
             }
-            // A duplicate's answer may name a head beyond this batch; never move backwards here.
-            let next = seq >= acked.seq ? Cursor(seq: seq, hash: hash, batchNo: batch.header.batchNo) : acked
-            try await store.acknowledge(peer: peer.id, seq: next.seq, hash: next.hash, batchNo: next.batchNo)
-            acked = Cursor(seq: next.seq, hash: next.hash, batchNo: batch.header.batchNo)
+            // A duplicate's answer may name a head beyond this batch (or behind an earlier answer's):
+            // the cursor never moves backwards here.
+            if seq >= acked.seq {
+                acked.seq = seq
+                acked.hash = hash
+            }
+            acked.batchNo = batch.header.batchNo
+            try await store.acknowledge(peer: peer.id, seq: acked.seq, hash: acked.hash, batchNo: acked.batchNo)
             metrics.batchShipped(peer: peer.id, records: records)
             state.withLock {
                 $0.ackedSeq = acked.seq
