@@ -26,6 +26,19 @@ public struct ShipperStore: Sendable {
         throw StoreError.corruptRow("ship_cursors has no row for \(peer)")
     }
 
+    /// Every peer's acknowledged seq, read-only (a peer whose shipper has not started yet is absent).
+    public func ackedSeqs() async throws -> [String: Int64] {
+        database.operationBegan()
+        defer { database.operationEnded() }
+        var out: [String: Int64] = [:]
+        for try await (peer, seq) in try await database.client.query(
+            "SELECT peer, acked_seq FROM ship_cursors", logger: database.logger
+        ).decode((String, Int64).self) {
+            out[peer] = seq
+        }
+        return out
+    }
+
     /// Records what `peer` acknowledged (it may move back: a peer that lost data asks from earlier).
     public func acknowledge(peer: String, seq: Int64, hash: [UInt8], batchNo: Int64) async throws {
         database.operationBegan()

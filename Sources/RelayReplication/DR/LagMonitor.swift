@@ -24,9 +24,11 @@ struct LagMonitor: Sendable {
     /// The current lag of every peer.
     func measure() async throws -> [PeerLag] {
         let head = try await ledger.recordedHead(region: region)?.seq ?? 0
+        // One read-only query for every peer: this runs on each /metrics scrape and /v1/status.
+        let ackedSeqs = try await shipper.ackedSeqs()
         var out: [PeerLag] = []
         for peer in peers {
-            let acked = try await shipper.cursor(peer: peer).seq
+            let acked = ackedSeqs[peer] ?? 0
             var seconds = 0.0
             if acked < head, let oldest = try await shipper.committedAt(region: region, seq: acked + 1) {
                 seconds = max(0, Double(clock.now().microseconds - oldest.microseconds) / 1e6)
