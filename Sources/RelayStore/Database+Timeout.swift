@@ -43,15 +43,14 @@ final class FirstOutcome<T: Sendable>: Sendable {
     /// Records `result` unless one was recorded already; true when this one counted.
     @discardableResult
     func settle(_ result: Result<T, any Error>) -> Bool {
-        let waiter: CheckedContinuation<T, any Error>?? = state.withLock { s in
-            guard s.result == nil else { return .none }
+        let (counted, waiter) = state.withLock { s -> (Bool, CheckedContinuation<T, any Error>?) in
+            guard s.result == nil else { return (false, nil) }
             s.result = result
             defer { s.waiter = nil }
-            return .some(s.waiter)
+            return (true, s.waiter)
         }
-        guard case .some(let w) = waiter else { return false }
-        w?.resume(with: result)
-        return true
+        waiter?.resume(with: result)
+        return counted
     }
 
     /// The first result, once there is one.
