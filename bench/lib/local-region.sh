@@ -1,5 +1,5 @@
-# Shared by the benchmarks: one local region (relay-local up) in the background.
-# Needs SCRATCH, CONFIG and PORT; sets LOCAL_PID; sources the region's env file (RELAY_LOCAL_*).
+# Shared by the benchmarks: local regions (relay-local up) in the background.
+# start_local_region needs SCRATCH, CONFIG and PORT; sets LOCAL_PID; sources the env file (RELAY_LOCAL_*).
 
 LOCAL_PID=
 stop_local() {
@@ -16,11 +16,19 @@ start_local_region() {
   "$SCRATCH/$CONFIG/relay-local" up --region "$region" --gateway-port "$PORT" --state-dir "$state" \
     --env-file "$state/env" "$@" >"$state/relay-local.out" 2>&1 &
   LOCAL_PID=$!
-  for _ in $(seq 1 240); do
+  wait_for_local "$state" 240
+}
+
+# wait_for_local STATE_DIR TRIES: waits (TRIES × 0.5 s) for the relay-local started as LOCAL_PID to
+# write STATE_DIR/env, then sources it; exits with relay-local's output if it died or never did.
+wait_for_local() {
+  local state="$1" tries="$2"
+  for _ in $(seq 1 "$tries"); do
     [[ -s "$state/env" ]] && break
     kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$state/relay-local.out"; exit 1; }
     sleep 0.5
   done
+  [[ -s "$state/env" ]] || { echo "relay-local did not start" >&2; cat "$state/relay-local.out"; exit 1; }
   # shellcheck disable=SC1091
   source "$state/env"
 }

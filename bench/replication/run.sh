@@ -37,6 +37,8 @@ if [[ -z "${BENCH_BIN:-}" ]]; then
   done
 fi
 
+# shellcheck source=../lib/local-region.sh
+source bench/lib/local-region.sh
 var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
 
 echo "starting the local regions (wal_level=logical for the comparison)..." >&2
@@ -45,14 +47,7 @@ RELAY_RATE_LIMIT_RPS=0 RELAY_LOG_LEVEL=warning "$BIN/relay-local" up --regions r
   --state-dir "$STATE" --env-file "$STATE/env" --pg-setting wal_level=logical --pg-setting max_wal_senders=20 \
   --pg-setting max_replication_slots=20 >"$STATE/relay-local.out" 2>&1 &
 LOCAL_PID=$!
-for _ in $(seq 1 360); do
-  [[ -s "$STATE/env" ]] && break
-  kill -0 "$LOCAL_PID" 2>/dev/null || { cat "$STATE/relay-local.out"; exit 1; }
-  sleep 0.5
-done
-[[ -s "$STATE/env" ]] || { echo "relay-local did not start" >&2; cat "$STATE/relay-local.out"; exit 1; }
-# shellcheck disable=SC1091
-source "$STATE/env"
+wait_for_local "$STATE" 360
 GW=$(var "$ORIGIN" GATEWAY_URL); DR=$(var "$ORIGIN" DR_URL)
 ORIGIN_PG=$(var "$ORIGIN" PG_PORT); PEER_PG=$(var "$PEER" PG_PORT)
 SU=$RELAY_LOCAL_PG_SUPERUSER
@@ -88,7 +83,7 @@ for rate in $RATES; do
   rdr=$(lagf "relay-dr_$ORIGIN->$PEER " rec_p99); pgr=$(lagf pg-logical rec_p99)
   rdm=$(lagf "relay-dr_$ORIGIN->$PEER " s_max); pgm=$(lagf pg-logical s_max)
   ROWS+=("  p99 lag relay-dr=${rd}s/${rdr}rec pg-logical=${pg}s/${pgr}rec; relay-dr/pg: $(awk -v a="$rd" -v b="$pg" -v i=0.2 \
-    'BEGIN { if (b > 0) printf "%.2f", a / b; else printf ">= %.1f (logical under the %.1f s resolution)", a / i, i }') in seconds, $(awk -v a="$rdr" -v b="$pgr" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else if (a > 0) printf ">= %.1f (logical under the %.1f s resolution)", a / i, i; else printf "n/a (both under the %.1f s resolution)", i }') in seconds, $(awk -v a="$rdr" -v b="$pgr" \
     'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') in records; max relay-dr=${rdm}s pg-logical=${pgm}s")
   # Let both copies drain before the next rate.
   for _ in $(seq 1 600); do
