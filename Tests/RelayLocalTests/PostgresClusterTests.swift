@@ -311,7 +311,8 @@ struct PostgresClusterTests {
         #expect(try await SharedCluster.shared.cluster() === cluster)
         let list = names.map { "'\($0)'" }.joined(separator: ",")
         #expect(try await cluster.psql("SELECT count(*) FROM pg_database WHERE datname IN (\(list))") == "6")
-        for name in names { try await cluster.dropDatabase(name) }
+        // No DROP DATABASE here: it checkpoints while holding a transaction id, and on a loaded
+        // machine that held every other test's chainer back for 30 s. The cluster goes at exit.
     }
 
     @Test func clusterLabelsAndDatabaseNamesAreSanitized() {

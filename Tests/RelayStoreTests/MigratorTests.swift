@@ -101,7 +101,7 @@ struct MigratorTests {
             // Other tests' transactions on this cluster can hold the horizon back for a moment.
             let store = LedgerStore(database: db)
             var head = LedgerHead.empty()
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(90)
             while head.seq < 4, ContinuousClock.now < deadline {
                 switch try await store.chainStep(region: "u1") {
                 case .chained(_, let h), .idle(let h): head = h
