@@ -78,7 +78,7 @@ extension Up {
                 ]) { _, new in new }
                 let log = logs.appendingPathComponent("gateway-\(region.id).log")
                 running[i].gateway = try LocalProcess.launch(executable: LocalProcess.sibling("relay-gateway"), arguments: ["serve"], environment: gatewayEnv, log: log)
-                try await LocalProcess.waitForHealth(Self.url(region.gatewayURL, "/health"), process: running[i].gateway!, log: log)
+                try await LocalProcess.waitForHealth(region.gatewayURL.joined(path: "/health"), process: running[i].gateway!, log: log)
             }
             for i in running.indices {
                 try signal.check()
@@ -91,10 +91,10 @@ extension Up {
             }
             for r in running {
                 try await LocalProcess.waitForHealth(
-                    Self.url(r.region.drURL, "/health"), process: r.dr!, log: logs.appendingPathComponent("relay-dr-\(r.region.id).log"))
+                    r.region.drURL.joined(path: "/health"), process: r.dr!, log: logs.appendingPathComponent("relay-dr-\(r.region.id).log"))
             }
             if let envFile { try writeEnvFile(envFile, running: running, directory: directory, logs: logs) }
-            let generator = try TrafficGenerator(gateways: running.map { Self.url($0.region.gatewayURL, "") }, rate: max(trafficRate, 0.001))
+            let generator = try TrafficGenerator(gateways: running.map { $0.region.gatewayURL.joined(path: "") }, rate: max(trafficRate, 0.001))
             if trafficRate > 0 {
                 traffic = Task { await generator.reporting(to: logs.appendingPathComponent("traffic.log")) }
             }
@@ -196,7 +196,7 @@ extension Up {
         for r in running {
             let p = "RELAY_LOCAL_" + r.region.id.uppercased().replacingOccurrences(of: "-", with: "_") + "_"
             lines += [
-                "\(p)GATEWAY_URL=\(Self.url(r.region.gatewayURL, ""))", "\(p)DR_URL=\(Self.url(r.region.drURL, ""))",
+                "\(p)GATEWAY_URL=\(r.region.gatewayURL.joined(path: ""))", "\(p)DR_URL=\(r.region.drURL.joined(path: ""))",
                 "\(p)PG_PORT=\(r.cluster.port)", "\(p)DB=\(r.region.database.name)", "\(p)DR_PID=\(r.dr?.processIdentifier ?? 0)",
                 "\(p)GATEWAY_PID=\(r.gateway?.processIdentifier ?? 0)", "\(p)LEDGER_KEY=\(r.ledgerKey)",
             ]
@@ -208,9 +208,9 @@ extension Up {
         var rows: [String] = []
         for r in running {
             rows.append(
-                "  \(r.region.id.padding(toLength: 16, withPad: " ", startingAt: 0)) gateway \(Self.url(r.region.gatewayURL, ""))   relay-dr \(Self.url(r.region.drURL, ""))   postgres 127.0.0.1:\(r.cluster.port)/\(r.region.database.name)")
+                "  \(r.region.id.padding(toLength: 16, withPad: " ", startingAt: 0)) gateway \(r.region.gatewayURL.joined(path: ""))   relay-dr \(r.region.drURL.joined(path: ""))   postgres 127.0.0.1:\(r.cluster.port)/\(r.region.database.name)")
         }
-        let first = running.first.map { Self.url($0.region.gatewayURL, "") } ?? ""
+        let first = running.first.map { $0.region.gatewayURL.joined(path: "") } ?? ""
         Self.say(
             """
 
@@ -221,7 +221,7 @@ extension Up {
 
             Replication status (heads, lag per origin → peer, quarantine):
               .build/debug/relay-dr status --regions-dir \(dir(directory))
-              curl -s \(running.first.map { Self.url($0.region.drURL, "/v1/status") } ?? "")
+              curl -s \(running.first.map { $0.region.drURL.joined(path: "/v1/status") } ?? "")
 
             Try it:
               curl -s -X POST \(first)/v1/manifest/validate -H 'content-type: application/json' \\
@@ -240,12 +240,5 @@ extension Up {
     /// Writes a line to standard output unbuffered, so it shows when piped (`make run | tee`).
     static func say(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
-    /// `url` without a trailing slash, plus `path`.
-    static func url(_ url: URL, _ path: String) -> String {
-        var base = url.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + path
     }
 }

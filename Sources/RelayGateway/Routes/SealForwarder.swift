@@ -33,9 +33,7 @@ struct SealForwarder: Sendable {
         guard let region = services.configuration.regions?.region(home) else {
             return unreachable("region \(home) is not in RELAY_REGIONS_DIR")
         }
-        var url = region.gatewayURL.absoluteString
-        if url.hasSuffix("/") { url.removeLast() }
-        var out = HTTPClientRequest(url: url + "/v1/seal/mark-executed?seal_id=" + sealID)
+        var out = HTTPClientRequest(url: region.gatewayURL.joined(path: "/v1/seal/mark-executed?seal_id=" + sealID))
         out.method = .POST
         out.headers.add(name: Self.header.canonicalName, value: here)
         if let auth = request.headers[.authorization] { out.headers.add(name: "Authorization", value: auth) }

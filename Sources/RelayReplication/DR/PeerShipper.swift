@@ -178,7 +178,7 @@ final class PeerShipper: Sendable {
     }
 
     private func post(_ batch: Batch) async throws -> (Batch, Int, JSONValue) {
-        var request = HTTPClientRequest(url: peer.drURL.absoluteString.trimmingSuffix("/") + "/v1/replication/batches")
+        var request = HTTPClientRequest(url: peer.drURL.joined(path: "/v1/replication/batches"))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: CanonicalJSON.bytes(batch.json)))
@@ -200,9 +200,4 @@ enum ShipError: Error, CustomStringConvertible {
         case .badAnswer(let why): "unusable answer from peer: \(why)"
         }
     }
-}
-
-extension String {
-    /// Without one trailing `suffix`.
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

@@ -39,9 +39,7 @@ public struct StatusProbe: Sendable {
     }
 
     private func probe(_ region: Region, client: HTTPClient) async -> RegionProbe {
-        var base = region.drURL.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        let url = base + "/v1/status"
+        let url = region.drURL.joined(path: "/v1/status")
         do {
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .milliseconds(Int64(timeout.components.seconds) * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
             let bytes = try await response.body.collect(upTo: 4 << 20)
