@@ -110,8 +110,3 @@ public final class Chainer: Service, Sendable {
         }
     }
 }
-
-extension Duration {
-    /// Whole milliseconds (for log lines).
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RelayCore
 
 /// `relay-local traffic`: fixed-rate validate (+ mark-executed) load on local gateways.
 struct Traffic: AsyncParsableCommand {
@@ -41,7 +42,7 @@ struct Traffic: AsyncParsableCommand {
         let s = await work.value
         stopper.cancel()
         let elapsed = ContinuousClock.now - began
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         print(
             "RESULT validated=\(s.sent) approved=\(s.approved) denied=\(s.denied) executed=\(s.executed) errors=\(s.errors) skipped=\(s.skipped) "
                 + "seconds=\(String(format: "%.1f", seconds)) rate=\(String(format: "%.1f", Double(s.sent) / max(seconds, 0.001)))")

@@ -58,8 +58,7 @@ final class TrafficGenerator: Sendable {
             let now = ContinuousClock.now
             let elapsed = now - start
             if let duration, elapsed >= duration { break }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let due = Int(seconds * rate) + 1
+            let due = Int(elapsed.inSeconds * rate) + 1
             while issued < due {
                 issued += 1
                 if inFlight.load(ordering: .relaxed) >= maxInFlight {

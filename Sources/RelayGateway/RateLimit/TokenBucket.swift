@@ -1,3 +1,5 @@
+import RelayCore
+
 /// A token bucket: it holds at most `burst` tokens, gains `rate` tokens per second, and every
 /// admitted request takes one. Pure value logic: the caller passes the (monotonic) time, so every
 /// decision is reproducible in tests.
@@ -63,13 +65,5 @@ public struct TokenBucket: Sendable, Equatable {
         }
         tokens = max(0, available - 1)
         return .allowed(remaining: Int((tokens + Self.tolerance).rounded(.down)))
-    }
-}
-
-extension Duration {
-    /// This duration in seconds, as a floating-point number.
-    var inSeconds: Double {
-        let c = components
-        return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 }

@@ -41,7 +41,7 @@ public struct StatusProbe: Sendable {
     private func probe(_ region: Region, client: HTTPClient) async -> RegionProbe {
         let url = region.drURL.joined(path: "/v1/status")
         do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .milliseconds(Int64(timeout.components.seconds) * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .milliseconds(timeout.milliseconds))
             let bytes = try await response.body.collect(upTo: 4 << 20)
             guard response.status == .ok else {
                 return RegionProbe(region: region.id, url: url, error: "HTTP \(response.status.code)", status: nil)
