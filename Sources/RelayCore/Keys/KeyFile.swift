@@ -39,9 +39,11 @@ public enum KeyFile {
 
     /// The text of the key file at `path`, refusing a file whose mode has any of `forbiddenModeBits`
     /// (0o077: readable or writable by group or others) or that is longer than `maximumBytes`.
-    /// Errors name `source`, never the content.
-    static func read(
-        _ path: String, source: String, forbiddenModeBits: mode_t, maximumBytes: Int = KeyFile.maximumBytes
+    /// Errors name `source`, never the content; `kind` names what the file should be (PEM
+    /// certificates are read here too, with no mode bits forbidden).
+    public static func read(
+        _ path: String, source: String, forbiddenModeBits: mode_t, maximumBytes: Int = KeyFile.maximumBytes,
+        kind: String = "a key file"
     ) throws(KeySourceError) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -61,7 +63,7 @@ public enum KeyFile {
         guard info.st_size <= maximumBytes, let data = FileManager.default.contents(atPath: path) else {
             throw KeySourceError(
                 .unreadable, source: source,
-                reason: info.st_size > maximumBytes ? "\(path) is too large to be a key file" : "cannot read \(path)")
+                reason: info.st_size > maximumBytes ? "\(path) is too large to be \(kind)" : "cannot read \(path)")
         }
         return String(decoding: data, as: UTF8.self)
     }

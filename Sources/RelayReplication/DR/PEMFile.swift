@@ -83,20 +83,12 @@ enum PEMFile {
 
     /// The text of the (public) file at `path`.
     private static func read(_ path: String, setting: String) throws(ConfigurationError) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw ConfigurationError(setting: setting, reason: "cannot read \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try KeyFile.read(
+                path, source: setting, forbiddenModeBits: 0, maximumBytes: maximumCertificateBytes, kind: "a PEM certificate file")
+        } catch {
+            throw ConfigurationError(setting: setting, reason: error.reason)
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw ConfigurationError(setting: setting, reason: "\(path) is not a regular file")
-        }
-        guard info.st_size <= maximumCertificateBytes else {
-            throw ConfigurationError(setting: setting, reason: "\(path) is too large to be a PEM certificate file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(setting: setting, reason: "cannot read \(path)")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     private static func date(_ seconds: time_t) -> String {
