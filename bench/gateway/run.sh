@@ -19,15 +19,11 @@ PGBENCH=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbenc
 # The OPA server's per-request log would cost more than the benchmark measures.
 export RELAY_OPA_SERVER_QUIET=1
 
-# A separate scratch path, so a release build never blocks (or is blocked by) debug builds.
 SCRATCH=".build-$CONFIG"
-echo "building ($CONFIG, $SCRATCH)..." >&2
-swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-gateway >&2
-swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product relay-local >&2
-if [[ " $ENGINES " == *" opa "* ]]; then scripts/install-opa.sh; fi
-
 # shellcheck source=../lib/local-region.sh
 source bench/lib/local-region.sh
+build_products relay-gateway relay-local
+if [[ " $ENGINES " == *" opa "* ]]; then scripts/install-opa.sh; fi
 cleanup() { stop_local; rm -rf "$STATE_ROOT"; }
 trap cleanup EXIT
 

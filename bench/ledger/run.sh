@@ -20,13 +20,9 @@ CONFIG=${CONFIG:-release}
 PORT=${BENCH_PORT:-18090}
 STATE_ROOT=$(mktemp -d /tmp/relay-bench-ledger-XXXXXX)
 SCRATCH=".build-$CONFIG"
-echo "building ($CONFIG, $SCRATCH)..." >&2
-for product in relay-gateway relay-local relay-dr; do
-  swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2
-done
-
 # shellcheck source=../lib/local-region.sh
 source bench/lib/local-region.sh
+build_products relay-gateway relay-local relay-dr
 CHAINER_PID=
 stop_chainer() {
   if [[ -n "$CHAINER_PID" ]]; then kill -TERM "$CHAINER_PID" 2>/dev/null || true; wait "$CHAINER_PID" 2>/dev/null || true; fi

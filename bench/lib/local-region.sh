@@ -1,5 +1,14 @@
 # Shared by the benchmarks: local regions (relay-local up) in the background.
-# start_local_region needs SCRATCH, CONFIG and PORT; sets LOCAL_PID; sources the env file (RELAY_LOCAL_*).
+# build_products and start_local_region need SCRATCH and CONFIG, start_local_region also PORT; it
+# sets LOCAL_PID and sources the env file (RELAY_LOCAL_*).
+
+# build_products PRODUCT…: builds them ($CONFIG) into $SCRATCH, a scratch path of their own, so a
+# benchmark build never blocks (or is blocked by) debug builds.
+build_products() {
+  echo "building ($CONFIG, $SCRATCH)..." >&2
+  local product
+  for product in "$@"; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2; done
+}
 
 LOCAL_PID=
 stop_local() {

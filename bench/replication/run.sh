@@ -22,23 +22,17 @@ SCRATCH=".build-$CONFIG"
 BIN=${BENCH_BIN:-$SCRATCH/$CONFIG}
 STATE=$(mktemp -d /tmp/relay-bench-repl-XXXXXX)
 chmod 755 "$STATE"
-LOCAL_PID= DR_PID= TRAFFIC_PID=
+# shellcheck source=../lib/local-region.sh
+source bench/lib/local-region.sh
+DR_PID= TRAFFIC_PID=
 cleanup() {
   for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  if [[ -n "$LOCAL_PID" ]]; then kill -TERM "$LOCAL_PID" 2>/dev/null || true; wait "$LOCAL_PID" 2>/dev/null || true; fi
+  stop_local
   rm -rf "$STATE"
 }
 trap cleanup EXIT
 
-if [[ -z "${BENCH_BIN:-}" ]]; then
-  echo "building ($CONFIG, $SCRATCH)..." >&2
-  for product in relay-gateway relay-dr relay-local; do
-    swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$product" >&2
-  done
-fi
-
-# shellcheck source=../lib/local-region.sh
-source bench/lib/local-region.sh
+if [[ -z "${BENCH_BIN:-}" ]]; then build_products relay-gateway relay-dr relay-local; fi
 var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
 
 echo "starting the local regions (wal_level=logical for the comparison)..." >&2
