@@ -110,6 +110,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // Helpers shared by the test targets (evidence folders, log files).
+        .target(name: "RelayTestSupport", path: "Tests/RelayTestSupport"),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayLocal"]),
         .testTarget(
             name: "RelayPolicyTests",
@@ -119,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "RelayReplicationTests",
             dependencies: [
-                "RelayReplication", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy",
+                "RelayReplication", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy", "RelayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

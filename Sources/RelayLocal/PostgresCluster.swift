@@ -22,6 +22,8 @@ public final class PostgresCluster: Sendable {
     public let host: String
     /// The TCP port the server listens on.
     public let port: Int
+    /// The server's log file (inside the cluster directory, so it is removed with it).
+    public var logFile: String { layout.logFile }
     /// The superuser role, `postgres`, with trust authentication.
     public let superuser: String
     /// The cluster's directory, `/tmp/relay-pg-<name>-<random>`, holding `data/`, `sock/`,

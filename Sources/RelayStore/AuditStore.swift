@@ -60,61 +60,61 @@ public struct AuditStore: Sendable {
 
     /// The filtered total and one page of records, newest first.
     public func query(_ f: AuditFilter, limit: Int, offset: Int) async throws -> (total: Int64, records: [AuditRecord]) {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        var total: Int64 = 0
-        for try await (count) in try await database.client.query(
-            """
-            SELECT count(*) FROM manifests m
-            WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
-              AND (\(f.provider)::text IS NULL OR m.provider = \(f.provider)) AND (NOT \(f.approvedOnly) OR m.approved)
-            """, logger: database.logger
-        ).decode(Int64.self) {
-            total = count
+        return try await database.operation("query the audit trail") { client in
+            var total: Int64 = 0
+            for try await (count) in try await client.query(
+                """
+                SELECT count(*) FROM manifests m
+                WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
+                  AND (\(f.provider)::text IS NULL OR m.provider = \(f.provider)) AND (NOT \(f.approvedOnly) OR m.approved)
+                """, logger: database.logger
+            ).decode(Int64.self) {
+                total = count
+            }
+            let rows = try await client.query(
+                """
+                SELECT m.manifest_id::text AS manifest_id, \(unescaped: SQL.micros("m.created_at", as: "created_at")),
+                    m.region, m.agent_id, m.org_id, m.provider, m.method, m.parameters::text AS parameters, m.reasoning,
+                    m.environment, m.approved, m.policy_version, m.denial_reason, s.seal_id,
+                    coalesce(s.was_executed, false) AS was_executed
+                FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id
+                WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
+                  AND (\(f.provider)::text IS NULL OR m.provider = \(f.provider)) AND (NOT \(f.approvedOnly) OR m.approved)
+                ORDER BY m.created_at DESC, m.manifest_id DESC
+                LIMIT \(limit) OFFSET \(offset)
+                """, logger: database.logger)
+            var records: [AuditRecord] = []
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                records.append(
+                    AuditRecord(
+                        manifestID: try r.get("manifest_id"), createdAt: try r.timestamp("created_at"),
+                        region: try r.get("region"), agentID: try r.get("agent_id"), orgID: try r.get("org_id"),
+                        provider: try r.get("provider"), method: try r.get("method"),
+                        parameters: try r.jsonObject("parameters"), reasoning: try r.get("reasoning"),
+                        environment: try r.get("environment"), approved: try r.get("approved"),
+                        policyVersion: try r.get("policy_version"), denialReason: try r.get("denial_reason"),
+                        sealID: try r.get("seal_id"), wasExecuted: try r.get("was_executed")))
+            }
+            return (total, records)
         }
-        let rows = try await database.client.query(
-            """
-            SELECT m.manifest_id::text AS manifest_id, \(unescaped: SQL.micros("m.created_at", as: "created_at")),
-                m.region, m.agent_id, m.org_id, m.provider, m.method, m.parameters::text AS parameters, m.reasoning,
-                m.environment, m.approved, m.policy_version, m.denial_reason, s.seal_id,
-                coalesce(s.was_executed, false) AS was_executed
-            FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id
-            WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
-              AND (\(f.provider)::text IS NULL OR m.provider = \(f.provider)) AND (NOT \(f.approvedOnly) OR m.approved)
-            ORDER BY m.created_at DESC, m.manifest_id DESC
-            LIMIT \(limit) OFFSET \(offset)
-            """, logger: database.logger)
-        var records: [AuditRecord] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            records.append(
-                AuditRecord(
-                    manifestID: try r.get("manifest_id"), createdAt: try r.timestamp("created_at"),
-                    region: try r.get("region"), agentID: try r.get("agent_id"), orgID: try r.get("org_id"),
-                    provider: try r.get("provider"), method: try r.get("method"),
-                    parameters: try r.jsonObject("parameters"), reasoning: try r.get("reasoning"),
-                    environment: try r.get("environment"), approved: try r.get("approved"),
-                    policyVersion: try r.get("policy_version"), denialReason: try r.get("denial_reason"),
-                    sealID: try r.get("seal_id"), wasExecuted: try r.get("was_executed")))
-        }
-        return (total, records)
     }
 
     /// Totals over the filtered manifests (`approvedOnly` is ignored: stats count both outcomes).
     public func stats(_ f: AuditFilter) async throws -> AuditStats {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        let rows = try await database.client.query(
-            """
-            SELECT count(*), count(*) FILTER (WHERE m.approved), count(*) FILTER (WHERE NOT m.approved),
-                count(*) FILTER (WHERE s.was_executed)
-            FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id
-            WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
-              AND (\(f.provider)::text IS NULL OR m.provider = \(f.provider))
-            """, logger: database.logger)
-        for try await (total, approved, denied, executed) in rows.decode((Int64, Int64, Int64, Int64).self) {
-            return AuditStats(total: total, approved: approved, denied: denied, executed: executed)
+        return try await database.operation("compute audit statistics") { client in
+            let rows = try await client.query(
+                """
+                SELECT count(*), count(*) FILTER (WHERE m.approved), count(*) FILTER (WHERE NOT m.approved),
+                    count(*) FILTER (WHERE s.was_executed)
+                FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id
+                WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
+                  AND (\(f.provider)::text IS NULL OR m.provider = \(f.provider))
+                """, logger: database.logger)
+            for try await (total, approved, denied, executed) in rows.decode((Int64, Int64, Int64, Int64).self) {
+                return AuditStats(total: total, approved: approved, denied: denied, executed: executed)
+            }
+            return AuditStats(total: 0, approved: 0, denied: 0, executed: 0)
         }
-        return AuditStats(total: 0, approved: 0, denied: 0, executed: 0)
     }
 }

@@ -48,36 +48,49 @@ public final class Database: Sendable {
         await client.run()
     }
 
-    /// Runs `body` in one transaction: COMMIT when it returns, ROLLBACK when it throws, and the
-    /// original error is rethrown unchanged (so callers can map SQL states like 23505).
-    public func transaction<T: Sendable>(
-        isolation level: String = "READ COMMITTED", _ body: (PostgresConnection) async throws -> T
-    ) async throws -> T {
+    /// Runs one store operation on the pool, counted in `operationsInFlight`. A database failure
+    /// is rethrown as a `DatabaseError` naming `purpose`; other errors pass unchanged.
+    @discardableResult
+    func operation<T: Sendable>(_ purpose: @autoclosure () -> String, _ body: (PostgresClient) async throws -> T) async throws -> T {
         operationBegan()
         defer { operationEnded() }
-        return try await client.withConnection { conn in
-            try await conn.query("BEGIN ISOLATION LEVEL \(unescaped: level)", logger: logger)
-            do {
-                let value = try await body(conn)
-                try await conn.query("COMMIT", logger: logger)
-                return value
-            } catch {
-                // A failed ROLLBACK means the connection is broken; the pool discards it.
-                _ = try? await conn.query("ROLLBACK", logger: logger)
-                throw error
+        do { return try await body(client) } catch { throw Self.described(error, purpose: purpose()) }
+    }
+
+    /// Runs `body` in one transaction: COMMIT when it returns, ROLLBACK when it throws. Errors of
+    /// the body's own (domain errors) are rethrown unchanged; database failures as a
+    /// `DatabaseError` naming `purpose` (its `sqlState` lets callers map states like 23505).
+    public func transaction<T: Sendable>(
+        _ purpose: @autoclosure () -> String, isolation level: String = "READ COMMITTED", _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await operation(purpose()) { client in
+            try await client.withConnection { conn in
+                try await conn.query("BEGIN ISOLATION LEVEL \(unescaped: level)", logger: logger)
+                do {
+                    let value = try await body(conn)
+                    try await conn.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    // A failed ROLLBACK means the connection is broken; the pool discards it.
+                    _ = try? await conn.query("ROLLBACK", logger: logger)
+                    throw error
+                }
             }
         }
+    }
+
+    static func described(_ error: any Error, purpose: String) -> any Error {
+        DatabaseError(purpose: purpose, error) ?? error
     }
 
     /// True when a trivial query succeeds within `timeout` (health checks must answer even when
     /// the pool is stuck waiting for a connection the server refuses).
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
         (try? await bounded(timeout) {
-            self.operationBegan()
-            defer { self.operationEnded() }
-            let rows = try await self.client.query("SELECT 1", logger: self.logger)
-            for try await _ in rows {}
-            return true
+            try await self.operation("ping") { client in
+                for try await _ in try await client.query("SELECT 1", logger: self.logger) {}
+                return true
+            }
         }) ?? false
     }
 }
@@ -85,6 +98,6 @@ public final class Database: Sendable {
 extension Error {
     /// The PostgreSQL SQLSTATE of this error, when it came from the server.
     var sqlState: String? {
-        (self as? PSQLError)?.serverInfo?[.sqlState]
+        (self as? DatabaseError)?.sqlState ?? (self as? PSQLError)?.serverInfo?[.sqlState]
     }
 }

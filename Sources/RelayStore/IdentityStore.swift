@@ -69,7 +69,7 @@ public struct IdentityStore: Sendable {
         let agent = Agent(
             agentID: "agent_" + Hex.random(bytes: 8), orgID: org.orgID, region: region, agentName: initialAgentName,
             description: nil, createdAt: now, isActive: true)
-        try await database.transaction { conn in
+        try await database.transaction("register organization \(org.orgID)") { conn in
             let record = LedgerRecord.orgRegistered(
                 OrgRecord(orgID: org.orgID, orgName: name, contactEmail: contactEmail, createdAt: now))
             try await conn.query(
@@ -91,7 +91,7 @@ public struct IdentityStore: Sendable {
         let agent = Agent(
             agentID: "agent_" + Hex.random(bytes: 8), orgID: orgID, region: region, agentName: name,
             description: description, createdAt: now, isActive: true)
-        try await database.transaction { conn in try await insert(agent, on: conn) }
+        try await database.transaction("register agent \(agent.agentID)") { conn in try await insert(agent, on: conn) }
         return agent
     }
 
@@ -181,12 +181,12 @@ public struct IdentityStore: Sendable {
             INSERT INTO ledger_records (region, kind, subject, body)
             VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
             """
-        database.operationBegan()
-        defer { database.operationEnded() }
-        if let connection {
-            try await connection.query(statement, logger: database.logger)
-        } else {
-            try await database.client.query(statement, logger: database.logger)
+        return try await database.operation("record \(record.kind.rawValue) \(record.subject)") { client in
+            if let connection {
+                try await connection.query(statement, logger: database.logger)
+            } else {
+                try await client.query(statement, logger: database.logger)
+            }
         }
     }
 }

@@ -49,7 +49,7 @@ public struct LedgerStore: Sendable {
     /// every row before the cursor is final. Two chainers are safe: the lock admits one, and the
     /// head row lock plus the (region, seq) key reject a stale one.
     public func chainStep(region: String, limit: Int = 1000) async throws -> ChainStepOutcome {
-        try await database.transaction(isolation: "REPEATABLE READ") { conn in
+        try await database.transaction("chain step for \(region)", isolation: "REPEATABLE READ") { conn in
             let lock = try await conn.query(
                 "SELECT pg_try_advisory_xact_lock(\(Self.chainerLockClass), hashtext(\(region)))", logger: database.logger)
             var leader = false
@@ -127,33 +127,33 @@ public struct LedgerStore: Sendable {
 
     /// The head the chainer recorded for `region`; nil before its first step.
     public func recordedHead(region: String) async throws -> LedgerHead? {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        for try await (seq, hash, epoch) in try await database.client.query(
-            "SELECT seq, hash, epoch FROM ledger_heads WHERE region = \(region)", logger: database.logger
-        ).decode((Int64, Data, Int64).self) {
-            return LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+        return try await database.operation("read \(region)'s chain head") { client in
+            for try await (seq, hash, epoch) in try await client.query(
+                "SELECT seq, hash, epoch FROM ledger_heads WHERE region = \(region)", logger: database.logger
+            ).decode((Int64, Data, Int64).self) {
+                return LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
+            }
+            return nil
         }
-        return nil
     }
 
     /// Records written but not yet chained for `region`, and when the oldest was written. The
     /// cursor comes from subqueries so the scan starts at it in the index (read on every /health).
     public func backlog(region: String) async throws -> (count: Int64, oldest: Timestamp?) {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        for try await (count, oldest) in try await database.client.query(
-            """
-            SELECT count(*), \(unescaped: SQL.micros("min(r.created_at)", as: "oldest"))
-            FROM ledger_records r
-            WHERE r.region = \(region) AND (r.xid, r.id) > (
-                coalesce((SELECT chained_xid FROM ledger_heads WHERE region = \(region)), '0'),
-                coalesce((SELECT chained_id FROM ledger_heads WHERE region = \(region)), 0))
-            """, logger: database.logger
-        ).decode((Int64, Int64?).self) {
-            return (count, oldest.map(Timestamp.init(microseconds:)))
+        return try await database.operation("count \(region)'s unchained records") { client in
+            for try await (count, oldest) in try await client.query(
+                """
+                SELECT count(*), \(unescaped: SQL.micros("min(r.created_at)", as: "oldest"))
+                FROM ledger_records r
+                WHERE r.region = \(region) AND (r.xid, r.id) > (
+                    coalesce((SELECT chained_xid FROM ledger_heads WHERE region = \(region)), '0'),
+                    coalesce((SELECT chained_id FROM ledger_heads WHERE region = \(region)), 0))
+                """, logger: database.logger
+            ).decode((Int64, Int64?).self) {
+                return (count, oldest.map(Timestamp.init(microseconds:)))
+            }
+            return (0, nil)
         }
-        return (0, nil)
     }
 
     /// Calls `body` with every stored entry of `region` from `seq` on, in seq order, streaming
@@ -161,25 +161,25 @@ public struct LedgerStore: Sendable {
     public func forEachEntry(
         region: String, from seq: Int64 = 1, _ body: (LedgerEntry, String) async throws -> Void
     ) async throws {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        let rows = try await database.client.query(
-            """
-            SELECT l.seq, coalesce(r.kind, '?'), coalesce(r.subject, '?'), coalesce(r.body, ''::bytea),
-                \(unescaped: SQL.micros("l.committed_at", as: "committed_at")), l.epoch, l.prev_hash, l.hash
-            FROM ledger l LEFT JOIN ledger_records r ON r.id = l.record_id
-            WHERE l.region = \(region) AND l.seq >= \(seq) ORDER BY l.seq
-            """, logger: database.logger)
-        for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
-            (Int64, String, String, Data, Int64, Int64, Data, Data).self)
-        {
-            guard let k = LedgerKind(rawValue: kind) else {
-                throw StoreError.corruptRow("ledger \(region) seq \(seq) has unknown kind '\(kind)'")
+        return try await database.operation("read \(region)'s ledger") { client in
+            let rows = try await client.query(
+                """
+                SELECT l.seq, coalesce(r.kind, '?'), coalesce(r.subject, '?'), coalesce(r.body, ''::bytea),
+                    \(unescaped: SQL.micros("l.committed_at", as: "committed_at")), l.epoch, l.prev_hash, l.hash
+                FROM ledger l LEFT JOIN ledger_records r ON r.id = l.record_id
+                WHERE l.region = \(region) AND l.seq >= \(seq) ORDER BY l.seq
+                """, logger: database.logger)
+            for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
+                (Int64, String, String, Data, Int64, Int64, Data, Data).self)
+            {
+                guard let k = LedgerKind(rawValue: kind) else {
+                    throw StoreError.corruptRow("ledger \(region) seq \(seq) has unknown kind '\(kind)'")
+                }
+                let entry = LedgerEntry(
+                    region: region, seq: seq, kind: k, body: Array(bodyBytes), committedAt: Timestamp(microseconds: micros),
+                    epoch: epoch, prevHash: Array(prev), hash: Array(hash))
+                try await body(entry, subject)
             }
-            let entry = LedgerEntry(
-                region: region, seq: seq, kind: k, body: Array(bodyBytes), committedAt: Timestamp(microseconds: micros),
-                epoch: epoch, prevHash: Array(prev), hash: Array(hash))
-            try await body(entry, subject)
         }
     }
 }

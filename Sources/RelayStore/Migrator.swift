@@ -52,7 +52,7 @@ public struct Migrator: Sendable {
     public func migrate(_ migrations: [Migration]? = nil) async throws -> [Int] {
         let migrations = try migrations ?? Migration.bundled()
         let logger = database.logger
-        return try await database.client.withConnection { conn in
+        return try await database.operation("apply migrations") { client in try await client.withConnection { conn in
             // Session-level lock on this one connection; released explicitly (or when it closes).
             try await conn.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
@@ -63,7 +63,7 @@ public struct Migrator: Sendable {
                 _ = try? await conn.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 throw error
             }
-        }
+        } }
     }
 
     private func apply(_ migrations: [Migration], on conn: PostgresConnection, logger: Logger) async throws -> [Int] {

@@ -18,7 +18,7 @@ public struct ReplicaStore: Sendable {
     /// stale epoch, gap and divergence (nothing written then).
     public func apply(_ batch: Batch) async throws -> (decision: ReplicaHead.Decision, head: ReplicaHead) {
         let origin = batch.header.origin
-        return try await database.transaction { conn in
+        return try await database.transaction("apply batch \(batch.header.batchNo) from \(origin) (seqs \(batch.header.firstSeq)…\(batch.header.lastSeq))") { conn in
             let head = try await lockedHead(origin: origin, conn: conn)
             var held: [Int64: [UInt8]] = [:]
             if batch.header.firstSeq <= head.seq {
@@ -84,47 +84,47 @@ public struct ReplicaStore: Sendable {
 
     /// Quarantines `origin` on this region (after a divergence): nothing more is applied from it.
     public func quarantine(origin: String, reason: String) async throws {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        try await database.client.query(
-            """
-            INSERT INTO replica_heads (origin, hash, quarantined, quarantine_reason)
-            VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash)), true, \(reason))
-            ON CONFLICT (origin) DO UPDATE SET quarantined = true, quarantine_reason = \(reason), updated_at = clock_timestamp()
-            """, logger: database.logger)
+        return try await database.operation("quarantine \(origin)") { client in
+            try await client.query(
+                """
+                INSERT INTO replica_heads (origin, hash, quarantined, quarantine_reason)
+                VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash)), true, \(reason))
+                ON CONFLICT (origin) DO UPDATE SET quarantined = true, quarantine_reason = \(reason), updated_at = clock_timestamp()
+                """, logger: database.logger)
+        }
     }
 
     /// Every origin's replica head, with the quarantine reason when quarantined.
     public func heads() async throws -> [(head: ReplicaHead, reason: String?)] {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        var out: [(ReplicaHead, String?)] = []
-        for try await (origin, seq, hash, epoch, quarantined, reason) in try await database.client.query(
-            "SELECT origin, seq, hash, epoch, quarantined, quarantine_reason FROM replica_heads ORDER BY origin",
-            logger: database.logger
-        ).decode((String, Int64, Data, Int64, Bool, String?).self) {
-            out.append((ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined), reason))
+        return try await database.operation("read the replica heads") { client in
+            var out: [(ReplicaHead, String?)] = []
+            for try await (origin, seq, hash, epoch, quarantined, reason) in try await client.query(
+                "SELECT origin, seq, hash, epoch, quarantined, quarantine_reason FROM replica_heads ORDER BY origin",
+                logger: database.logger
+            ).decode((String, Int64, Data, Int64, Bool, String?).self) {
+                out.append((ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined), reason))
+            }
+            return out
         }
-        return out
     }
 
     /// Calls `body` with every replica entry of `origin` in seq order (streaming).
     public func forEachEntry(origin: String, _ body: (LedgerEntry, String) async throws -> Void) async throws {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        let rows = try await database.client.query(
-            """
-            SELECT seq, kind, subject, body, \(unescaped: SQL.micros("committed_at", as: "committed_at")), epoch, prev_hash, hash
-            FROM replica_ledger WHERE origin = \(origin) ORDER BY seq
-            """, logger: database.logger)
-        for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
-            (Int64, String, String, Data, Int64, Int64, Data, Data).self)
-        {
-            guard let k = LedgerKind(rawValue: kind) else { throw StoreError.corruptRow("replica \(origin) seq \(seq): kind '\(kind)'") }
-            try await body(
-                LedgerEntry(
-                    region: origin, seq: seq, kind: k, body: Array(bodyBytes), committedAt: Timestamp(microseconds: micros),
-                    epoch: epoch, prevHash: Array(prev), hash: Array(hash)), subject)
+        return try await database.operation("read the replica of \(origin)") { client in
+            let rows = try await client.query(
+                """
+                SELECT seq, kind, subject, body, \(unescaped: SQL.micros("committed_at", as: "committed_at")), epoch, prev_hash, hash
+                FROM replica_ledger WHERE origin = \(origin) ORDER BY seq
+                """, logger: database.logger)
+            for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
+                (Int64, String, String, Data, Int64, Int64, Data, Data).self)
+            {
+                guard let k = LedgerKind(rawValue: kind) else { throw StoreError.corruptRow("replica \(origin) seq \(seq): kind '\(kind)'") }
+                try await body(
+                    LedgerEntry(
+                        region: origin, seq: seq, kind: k, body: Array(bodyBytes), committedAt: Timestamp(microseconds: micros),
+                        epoch: epoch, prevHash: Array(prev), hash: Array(hash)), subject)
+            }
         }
     }
 }

@@ -25,72 +25,72 @@ public struct SealStore: Sendable {
 
     /// The seal `sealID`, its signed fields rebuilt from the stored manifest and seal rows; nil when unknown.
     public func seal(id sealID: String) async throws -> Seal? {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        let rows = try await database.client.query(
-            """
-            SELECT s.seal_id, s.manifest_id::text AS manifest_id, s.region, s.approved, s.policy_version, s.denial_reason,
-                s.key_id, s.public_key, s.signature, s.signed_payload, s.was_executed,
-                \(unescaped: SQL.micros("s.issued_at", as: "issued_at")),
-                \(unescaped: SQL.micros("s.expires_at", as: "expires_at")),
-                \(unescaped: SQL.micros("s.executed_at", as: "executed_at")),
-                \(unescaped: SQL.micros("m.manifest_timestamp", as: "manifest_timestamp")),
-                m.agent_id, m.org_id, m.provider, m.method, m.parameters::text AS parameters
-            FROM seals s JOIN manifests m ON m.manifest_id = s.manifest_id
-            WHERE s.seal_id = \(sealID)
-            """, logger: database.logger)
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            let payload = SealPayload(
-                manifestID: try r.get("manifest_id"), timestamp: try r.timestamp("manifest_timestamp"),
-                agentID: try r.get("agent_id"), orgID: try r.get("org_id"), provider: try r.get("provider"),
-                method: try r.get("method"), parameters: try r.jsonObject("parameters"),
-                policyVersion: try r.get("policy_version"), approved: try r.get("approved"),
-                sealID: try r.get("seal_id"), region: try r.get("region"), keyID: try r.get("key_id"),
-                issuedAt: try r.timestamp("issued_at"), expiresAt: try r.timestamp("expires_at"))
-            return Seal(
-                payload: payload, denialReason: try r.get("denial_reason"),
-                signature: Array(try r.get("signature", as: Data.self)),
-                publicKey: Array(try r.get("public_key", as: Data.self)),
-                signedPayload: Array(try r.get("signed_payload", as: Data.self)),
-                wasExecuted: try r.get("was_executed"), executedAt: try r.optionalTimestamp("executed_at"))
+        return try await database.operation("read seal \(sealID)") { client in
+            let rows = try await client.query(
+                """
+                SELECT s.seal_id, s.manifest_id::text AS manifest_id, s.region, s.approved, s.policy_version, s.denial_reason,
+                    s.key_id, s.public_key, s.signature, s.signed_payload, s.was_executed,
+                    \(unescaped: SQL.micros("s.issued_at", as: "issued_at")),
+                    \(unescaped: SQL.micros("s.expires_at", as: "expires_at")),
+                    \(unescaped: SQL.micros("s.executed_at", as: "executed_at")),
+                    \(unescaped: SQL.micros("m.manifest_timestamp", as: "manifest_timestamp")),
+                    m.agent_id, m.org_id, m.provider, m.method, m.parameters::text AS parameters
+                FROM seals s JOIN manifests m ON m.manifest_id = s.manifest_id
+                WHERE s.seal_id = \(sealID)
+                """, logger: database.logger)
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                let payload = SealPayload(
+                    manifestID: try r.get("manifest_id"), timestamp: try r.timestamp("manifest_timestamp"),
+                    agentID: try r.get("agent_id"), orgID: try r.get("org_id"), provider: try r.get("provider"),
+                    method: try r.get("method"), parameters: try r.jsonObject("parameters"),
+                    policyVersion: try r.get("policy_version"), approved: try r.get("approved"),
+                    sealID: try r.get("seal_id"), region: try r.get("region"), keyID: try r.get("key_id"),
+                    issuedAt: try r.timestamp("issued_at"), expiresAt: try r.timestamp("expires_at"))
+                return Seal(
+                    payload: payload, denialReason: try r.get("denial_reason"),
+                    signature: Array(try r.get("signature", as: Data.self)),
+                    publicKey: Array(try r.get("public_key", as: Data.self)),
+                    signedPayload: Array(try r.get("signed_payload", as: Data.self)),
+                    wasExecuted: try r.get("was_executed"), executedAt: try r.optionalTimestamp("executed_at"))
+            }
+            return nil
         }
-        return nil
     }
 
     /// Executes the seal at `now` with ONE atomic statement: of any number of concurrent calls
     /// exactly one gets `.executed`. Only seals whose home is `region` are executed here (replicas
     /// of other regions' seals never are). When nothing was updated, says why.
     public func markExecuted(id sealID: String, now: Timestamp, region: String) async throws -> ExecutionOutcome {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
-        // The execution and its ledger record commit together (one statement): the outbox row is
-        // inserted only when the UPDATE changed a row.
-        let updated = try await database.client.query(
-            """
-            WITH u AS (
-                UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
-                WHERE seal_id = \(sealID) AND region = \(region) AND approved AND NOT was_executed
-                    AND expires_at > \(now.iso8601)::timestamptz
-                RETURNING region, executed_at
-            ), r AS (
-                INSERT INTO ledger_records (region, kind, subject, body)
-                SELECT region, \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)) FROM u
-            )
-            SELECT \(unescaped: SQL.micros("executed_at", as: "executed_at")) FROM u
-            """, logger: database.logger)
-        for try await (micros) in updated.decode(Int64.self) {
-            return .executed(at: Timestamp(microseconds: micros))
+        return try await database.operation("execute seal \(sealID)") { client in
+            let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
+            // The execution and its ledger record commit together (one statement): the outbox row is
+            // inserted only when the UPDATE changed a row.
+            let updated = try await client.query(
+                """
+                WITH u AS (
+                    UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
+                    WHERE seal_id = \(sealID) AND region = \(region) AND approved AND NOT was_executed
+                        AND expires_at > \(now.iso8601)::timestamptz
+                    RETURNING region, executed_at
+                ), r AS (
+                    INSERT INTO ledger_records (region, kind, subject, body)
+                    SELECT region, \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)) FROM u
+                )
+                SELECT \(unescaped: SQL.micros("executed_at", as: "executed_at")) FROM u
+                """, logger: database.logger)
+            for try await (micros) in updated.decode(Int64.self) {
+                return .executed(at: Timestamp(microseconds: micros))
+            }
+            let state = try await client.query(
+                "SELECT approved, was_executed, region FROM seals WHERE seal_id = \(sealID)", logger: database.logger)
+            for try await (approved, executed, home) in state.decode((Bool, Bool, String).self) {
+                if home != region { return .foreign(home: home) }
+                if executed { return .alreadyExecuted }
+                if !approved { return .denied }
+                return .expired
+            }
+            return .notFound
         }
-        let state = try await database.client.query(
-            "SELECT approved, was_executed, region FROM seals WHERE seal_id = \(sealID)", logger: database.logger)
-        for try await (approved, executed, home) in state.decode((Bool, Bool, String).self) {
-            if home != region { return .foreign(home: home) }
-            if executed { return .alreadyExecuted }
-            if !approved { return .denied }
-            return .expired
-        }
-        return .notFound
     }
 }

@@ -13,118 +13,118 @@ public struct ShipperStore: Sendable {
 
     /// What `peer` acknowledged: seq, hash and the last batch number sent (created at 0 on first use).
     public func cursor(peer: String) async throws -> (seq: Int64, hash: [UInt8], batchNo: Int64) {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        try await database.client.query(
-            "INSERT INTO ship_cursors (peer, acked_hash) VALUES (\(peer), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
-            logger: database.logger)
-        for try await (seq, hash, batchNo) in try await database.client.query(
-            "SELECT acked_seq, acked_hash, batch_no FROM ship_cursors WHERE peer = \(peer)", logger: database.logger
-        ).decode((Int64, Data, Int64).self) {
-            return (seq, Array(hash), batchNo)
+        try await database.operation("read the shipping cursor of \(peer)") { client in
+            try await client.query(
+                "INSERT INTO ship_cursors (peer, acked_hash) VALUES (\(peer), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
+                logger: database.logger)
+            for try await (seq, hash, batchNo) in try await client.query(
+                "SELECT acked_seq, acked_hash, batch_no FROM ship_cursors WHERE peer = \(peer)", logger: database.logger
+            ).decode((Int64, Data, Int64).self) {
+                return (seq, Array(hash), batchNo)
+            }
+            throw StoreError.corruptRow("ship_cursors has no row for \(peer)")
         }
-        throw StoreError.corruptRow("ship_cursors has no row for \(peer)")
     }
 
     /// Every peer's acknowledged seq, read-only (a peer whose shipper has not started yet is absent).
     public func ackedSeqs() async throws -> [String: Int64] {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        var out: [String: Int64] = [:]
-        for try await (peer, seq) in try await database.client.query(
-            "SELECT peer, acked_seq FROM ship_cursors", logger: database.logger
-        ).decode((String, Int64).self) {
-            out[peer] = seq
+        try await database.operation("read the shipping cursors") { client in
+            var out: [String: Int64] = [:]
+            for try await (peer, seq) in try await client.query(
+                "SELECT peer, acked_seq FROM ship_cursors", logger: database.logger
+            ).decode((String, Int64).self) {
+                out[peer] = seq
+            }
+            return out
         }
-        return out
     }
 
     /// Records what `peer` acknowledged (it may move back: a peer that lost data asks from earlier).
     public func acknowledge(peer: String, seq: Int64, hash: [UInt8], batchNo: Int64) async throws {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        try await database.client.query(
-            """
-            UPDATE ship_cursors SET acked_seq = \(seq), acked_hash = \(Data(hash)), batch_no = \(batchNo),
-                last_error = NULL, updated_at = clock_timestamp()
-            WHERE peer = \(peer)
-            """, logger: database.logger)
+        try await database.operation("move the shipping cursor of \(peer) to seq \(seq)") { client in
+            try await client.query(
+                """
+                UPDATE ship_cursors SET acked_seq = \(seq), acked_hash = \(Data(hash)), batch_no = \(batchNo),
+                    last_error = NULL, updated_at = clock_timestamp()
+                WHERE peer = \(peer)
+                """, logger: database.logger)
+        }
     }
 
     /// Remembers the last failure shipping to `peer` (for status).
     public func recordError(peer: String, _ message: String) async throws {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        try await database.client.query(
-            "UPDATE ship_cursors SET last_error = \(message), updated_at = clock_timestamp() WHERE peer = \(peer)",
-            logger: database.logger)
+        try await database.operation("record the shipping error of \(peer)") { client in
+            try await client.query(
+                "UPDATE ship_cursors SET last_error = \(message), updated_at = clock_timestamp() WHERE peer = \(peer)",
+                logger: database.logger)
+        }
     }
 
     /// Up to `limit` entries of `region` after `seq` (fewer when `maxBytes` of bodies is reached,
     /// but at least one), with their subjects.
     public func entries(region: String, after seq: Int64, limit: Int, maxBytes: Int) async throws -> [Batch.Record] {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        var out: [Batch.Record] = []
-        var bytes = 0
-        let rows = try await database.client.query(
-            """
-            SELECT l.seq, r.kind, r.subject, r.body, \(unescaped: SQL.micros("l.committed_at", as: "committed_at")),
-                l.epoch, l.prev_hash, l.hash
-            FROM ledger l JOIN ledger_records r ON r.id = l.record_id
-            WHERE l.region = \(region) AND l.seq > \(seq) ORDER BY l.seq LIMIT \(Int64(limit))
-            """, logger: database.logger)
-        for try await (s, kind, subject, body, micros, epoch, prev, hash) in rows.decode(
-            (Int64, String, String, Data, Int64, Int64, Data, Data).self)
-        {
-            guard let k = LedgerKind(rawValue: kind) else { throw StoreError.corruptRow("ledger \(region) seq \(s): kind '\(kind)'") }
-            if !out.isEmpty, bytes + body.count > maxBytes { break }
-            bytes += body.count
-            out.append(
-                Batch.Record(
-                    entry: LedgerEntry(
-                        region: region, seq: s, kind: k, body: Array(body), committedAt: Timestamp(microseconds: micros),
-                        epoch: epoch, prevHash: Array(prev), hash: Array(hash)),
-                    subject: subject))
+        try await database.operation("read \(region)'s ledger after seq \(seq)") { client in
+            var out: [Batch.Record] = []
+            var bytes = 0
+            let rows = try await client.query(
+                """
+                SELECT l.seq, r.kind, r.subject, r.body, \(unescaped: SQL.micros("l.committed_at", as: "committed_at")),
+                    l.epoch, l.prev_hash, l.hash
+                FROM ledger l JOIN ledger_records r ON r.id = l.record_id
+                WHERE l.region = \(region) AND l.seq > \(seq) ORDER BY l.seq LIMIT \(Int64(limit))
+                """, logger: database.logger)
+            for try await (s, kind, subject, body, micros, epoch, prev, hash) in rows.decode(
+                (Int64, String, String, Data, Int64, Int64, Data, Data).self)
+            {
+                guard let k = LedgerKind(rawValue: kind) else { throw StoreError.corruptRow("ledger \(region) seq \(s): kind '\(kind)'") }
+                if !out.isEmpty, bytes + body.count > maxBytes { break }
+                bytes += body.count
+                out.append(
+                    Batch.Record(
+                        entry: LedgerEntry(
+                            region: region, seq: s, kind: k, body: Array(body), committedAt: Timestamp(microseconds: micros),
+                            epoch: epoch, prevHash: Array(prev), hash: Array(hash)),
+                        subject: subject))
+            }
+            return out
         }
-        return out
     }
 
     /// The hash of `region`'s entry `seq` (genesis zeros for 0); nil when there is no such entry.
     public func hash(region: String, seq: Int64) async throws -> [UInt8]? {
         guard seq > 0 else { return LedgerEntry.genesisPrevHash }
-        database.operationBegan()
-        defer { database.operationEnded() }
-        for try await (hash) in try await database.client.query(
-            "SELECT hash FROM ledger WHERE region = \(region) AND seq = \(seq)", logger: database.logger
-        ).decode(Data.self) {
-            return Array(hash)
+        return try await database.operation("read the hash of \(region)'s seq \(seq)") { client in
+            for try await (hash) in try await client.query(
+                "SELECT hash FROM ledger WHERE region = \(region) AND seq = \(seq)", logger: database.logger
+            ).decode(Data.self) {
+                return Array(hash)
+            }
+            return nil
         }
-        return nil
     }
 
     /// When `region`'s entry `seq` was committed (origin clock); nil when there is no such entry.
     public func committedAt(region: String, seq: Int64) async throws -> Timestamp? {
-        database.operationBegan()
-        defer { database.operationEnded() }
-        for try await (micros) in try await database.client.query(
-            "SELECT \(unescaped: SQL.micros("committed_at", as: "c")) FROM ledger WHERE region = \(region) AND seq = \(seq)",
-            logger: database.logger
-        ).decode(Int64.self) {
-            return Timestamp(microseconds: micros)
+        try await database.operation("read the commit time of \(region)'s seq \(seq)") { client in
+            for try await (micros) in try await client.query(
+                "SELECT \(unescaped: SQL.micros("committed_at", as: "c")) FROM ledger WHERE region = \(region) AND seq = \(seq)",
+                logger: database.logger
+            ).decode(Int64.self) {
+                return Timestamp(microseconds: micros)
+            }
+            return nil
         }
-        return nil
     }
 
     /// Stores one RPO sample per peer.
     public func recordLag(origin: String, samples: [(peer: String, records: Int64, seconds: Double)]) async throws {
         guard !samples.isEmpty else { return }
-        database.operationBegan()
-        defer { database.operationEnded() }
-        try await database.client.query(
-            """
-            INSERT INTO lag_samples (origin, peer, lag_records, lag_seconds)
-            SELECT \(origin), p, r, s FROM unnest(\(samples.map(\.peer)), \(samples.map(\.records)), \(samples.map(\.seconds))) AS u(p, r, s)
-            """, logger: database.logger)
+        try await database.operation("store lag samples") { client in
+            try await client.query(
+                """
+                INSERT INTO lag_samples (origin, peer, lag_records, lag_seconds)
+                SELECT \(origin), p, r, s FROM unnest(\(samples.map(\.peer)), \(samples.map(\.records)), \(samples.map(\.seconds))) AS u(p, r, s)
+                """, logger: database.logger)
+        }
     }
 }

@@ -15,8 +15,7 @@ struct CrashSafetyTests {
         let iterations = Int(ProcessInfo.processInfo.environment["RELAY_CRASH_ITERATIONS"] ?? "") ?? 30
         try #require(FileManager.default.isExecutableFile(atPath: ChainerProcess.executable), "build relay-dr first")
         try await LocalRegions.with(dedicatedClusters: true, start: []) { regions in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-crash-\(UUID())")
-            defer { try? FileManager.default.removeItem(at: dir) }
+            let dir = regions.evidence.directory
             try DRProcess.writeConfig(regions, to: dir)
             var procs: [String: DRProcess] = [:]
             for n in regions.nodes { procs[n.id] = try DRProcess.start(regions, n.id, dir: dir) }
@@ -60,8 +59,16 @@ struct CrashSafetyTests {
             #expect(kills.values.reduce(0, +) == iterations, "\(kills)")
 
             let converged = try await regions.waitUntilConverged(timeout: .seconds(120))
+            if !converged {
+                // What each daemon said about itself when the wait ended (kept with the logs).
+                for (id, p) in procs.sorted(by: { $0.key < $1.key }) {
+                    let status = try? await HTTP.get("http://127.0.0.1:\(regions.node(id).drPort)/v1/status")
+                    let text = "running: \(p.process.isRunning)\n" + (status.map { "\($0.status) \(CanonicalJSON.string($0.json))" } ?? "no answer")
+                    try? text.write(to: dir.appendingPathComponent("status-\(id).txt"), atomically: true, encoding: .utf8)
+                }
+            }
             for p in procs.values { await p.stop() }
-            #expect(converged, "logs in \(dir.path)")
+            #expect(converged, "every copy equals its origin within 120 s of the last kill")
             for origin in regions.nodes {
                 let mine = try await regions.chain(of: origin.id, in: origin.id)
                 #expect(Set(mine.map(\.0)).count == mine.count)

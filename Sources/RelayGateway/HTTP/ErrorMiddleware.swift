@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import RelayCore
+import RelayStore
 
 /// Renders every error as `{"detail": …}` JSON with the right status, and logs unexpected ones
 /// once with the request id (the response never carries internals).
@@ -17,12 +18,15 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as HTTPError {
             return try APIError(error.status, error.body ?? error.status.reasonPhrase).response(from: request, context: context)
-        } catch let error as PSQLError where error.serverInfo == nil {
+        } catch let error as DatabaseError where error.isUnavailable {
             // No server answer: the database is unreachable or the connection broke.
-            context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error.code))"])
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            return try APIError(.serviceUnavailable, "Database unavailable").response(from: request, context: context)
+        } catch let error as PSQLError where error.serverInfo == nil {
+            context.logger.error("database unavailable", metadata: ["error": "\(DatabaseError.logText(error))"])
             return try APIError(.serviceUnavailable, "Database unavailable").response(from: request, context: context)
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("unhandled error", metadata: ["error": "\(DatabaseError.logText(error))"])
             return try APIError(.internalServerError, "Internal server error").response(from: request, context: context)
         }
     }

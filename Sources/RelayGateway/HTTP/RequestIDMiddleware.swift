@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import RelayStore
 
 /// Gives every request an id (the client's valid `X-Request-ID`, or a new one), puts it in the
 /// request logger's metadata as `request_id` so every log line of the request carries it, and
@@ -22,7 +23,7 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("unhandled error", metadata: ["error": "\(DatabaseError.logText(error))"])
             response = try APIError(.internalServerError, "Internal server error").response(from: request, context: context)
         }
         response.headers[.requestID] = id

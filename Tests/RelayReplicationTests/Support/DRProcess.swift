@@ -82,7 +82,7 @@ final class DRProcess: @unchecked Sendable {
         env["RELAY_DB_NAME"] = n.databaseName
         env["RELAY_DB_USER"] = n.cluster.superuser
         env["RELAY_DR_LINGER_MS"] = "20"
-        env["RELAY_LOG_LEVEL"] = "warning"
+        env["RELAY_LOG_LEVEL"] = "info"
         env["RELAY_PARENT_PID"] = String(getpid())
         env.merge(settings) { _, new in new }
         p.environment = env

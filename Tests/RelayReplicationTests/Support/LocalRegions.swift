@@ -10,6 +10,7 @@ import RelayPolicy
 import RelayReplication
 import RelayStore
 import ServiceLifecycle
+import RelayTestSupport
 import Synchronization
 
 /// Three (or more) regions on this machine: a PostgreSQL cluster each (by default; chaining waits
@@ -33,38 +34,77 @@ final class LocalRegions: Sendable {
 
     let nodes: [Node]
     let regions: RegionSet
+    /// Logs of everything started here (daemons in and out of process, the clusters' PostgreSQL
+    /// logs): kept, and named in the failure, when the test fails.
+    let evidence: Evidence
     private let running = Mutex<[String: Task<Void, Never>]>([:])
     private let groups = Mutex<[String: ServiceGroup]>([:])
     let daemons = Mutex<[String: DRDaemon]>([:])
 
-    static var logger: Logger {
+    /// The test's own pools log nothing; daemons started in this process log to the evidence folder.
+    static var quiet: Logger {
         var l = Logger(label: "regions-test")
-        l.logLevel = ProcessInfo.processInfo.environment["RELAY_TEST_LOG"] == "1" ? .debug : .critical
+        l.logLevel = .critical
         return l
     }
 
-    private init(nodes: [Node], regions: RegionSet) {
+    /// A logger writing JSON lines at info level (debug with `RELAY_TEST_LOG=1`) to `name` in the evidence folder.
+    func logger(_ name: String) -> Logger {
+        let sink = LogFile(evidence.file(name + ".log"))
+        var l = Logger(label: name) { label in JSONLogHandler(label: label, sink: sink.append) }
+        l.logLevel = ProcessInfo.processInfo.environment["RELAY_TEST_LOG"] == "1" ? .debug : .info
+        return l
+    }
+
+    private init(nodes: [Node], regions: RegionSet, evidence: Evidence) {
         self.nodes = nodes
         self.regions = regions
+        self.evidence = evidence
     }
 
     func node(_ id: String) -> Node { nodes.first { $0.id == id }! }
 
-    /// Runs `body` with `ids` regions whose daemons are started; everything stops afterwards.
+    /// Runs `body` with `ids` regions whose daemons are started; everything stops afterwards, and
+    /// the clusters are removed (their PostgreSQL logs are kept in the evidence folder first when
+    /// the test has failed).
     static func with<T: Sendable>(
         _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = true, start: [String]? = nil,
         configure: @escaping @Sendable (inout DRConfiguration) -> Void = { _ in },
         _ body: @Sendable (LocalRegions) async throws -> T
     ) async throws -> T {
+        try await Evidence.with("regions") { evidence in
+            let owned = Mutex<[PostgresCluster]>([])
+            do {
+                let result = try await running(ids, dedicatedClusters: dedicatedClusters, start: start, configure: configure, evidence: evidence, owned: owned, body)
+                await stopClusters(owned, evidence: evidence)
+                return result
+            } catch {
+                await stopClusters(owned, evidence: evidence, failed: true)
+                throw error
+            }
+        }
+    }
+
+    /// Copies the clusters' logs into the evidence folder when the test failed, then removes them.
+    private static func stopClusters(_ owned: borrowing Mutex<[PostgresCluster]>, evidence: Evidence, failed: Bool = false) async {
+        let clusters = owned.withLock { $0 }
+        if failed || evidence.hasFailed {
+            for (i, c) in clusters.enumerated() { evidence.copy(c.logFile, as: "postgres-\(i + 1)-\(c.port).log") }
+        }
+        for c in clusters { try? await c.stop() }
+    }
+
+    private static func running<T: Sendable>(
+        _ ids: [String], dedicatedClusters: Bool, start: [String]?, configure: @escaping @Sendable (inout DRConfiguration) -> Void,
+        evidence: Evidence, owned: borrowing Mutex<[PostgresCluster]>, _ body: @Sendable (LocalRegions) async throws -> T
+    ) async throws -> T {
         var nodes: [Node] = []
-        var owned: [PostgresCluster] = []
-        defer { for c in owned { Task { try? await c.stop() } } }
         for id in ids {
             let cluster: PostgresCluster
             let name: String
             if dedicatedClusters {
-                cluster = try await PostgresCluster.start(PostgresClusterOptions(name: "region-\(id)"), logger: logger)
-                owned.append(cluster)
+                cluster = try await PostgresCluster.start(PostgresClusterOptions(name: "region-\(id)"), logger: quiet)
+                owned.withLock { $0.append(cluster) }
                 try await cluster.createDatabase("relay")
                 name = "relay"
             } else {
@@ -73,7 +113,7 @@ final class LocalRegions: Sendable {
             }
             let database = Database(
                 configuration: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 6),
-                logger: logger)
+                logger: quiet)
             let ledger = SigningKey.generate()
             nodes.append(
                 Node(
@@ -92,7 +132,7 @@ final class LocalRegions: Sendable {
                         RegionKey(purpose: .ledger, publicKey: n.ledgerKey.publicKey, validFrom: epoch),
                     ])
             })
-        let set = LocalRegions(nodes: nodes, regions: regions)
+        let set = LocalRegions(nodes: nodes, regions: regions, evidence: evidence)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for n in nodes { group.addTask { await n.database.run() } }
             defer { group.cancelAll() }
@@ -129,7 +169,7 @@ final class LocalRegions: Sendable {
     func start(_ id: String, configure: @Sendable (inout DRConfiguration) -> Void = { _ in }) {
         var c = configuration(id)
         configure(&c)
-        let daemon = DRDaemon(configuration: c, logger: Self.logger)
+        let daemon = DRDaemon(configuration: c, logger: logger("relay-dr-\(id)"))
         daemons.withLock { $0[id] = daemon }
         run(daemon.application(), as: id)
     }
@@ -137,7 +177,7 @@ final class LocalRegions: Sendable {
     /// Runs `app` under a ServiceGroup of its own, so `stop` can shut it down gracefully (services
     /// in reverse order: the database pool last, after everything that uses it).
     private func run(_ app: some Service, as name: String) {
-        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: Self.logger))
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: Self.quiet))
         groups.withLock { $0[name] = group }
         let task = Task {
             do { try await group.run() } catch {}
@@ -178,9 +218,9 @@ final class LocalRegions: Sendable {
             jwtSecret: "test-secret-test-secret-test-secret-0123456789", authRequired: false, rateLimitRPS: 0, chainer: .off,
             regions: regions)
         let services = await GatewayServices(
-            configuration: config, database: Database(configuration: config.database, logger: Self.logger),
-            policy: try BuiltinPolicyEngine.load(directory: config.policyDirectory), logger: Self.logger)
-        run(Gateway.application(services: services, logger: Self.logger), as: "gateway-" + id)
+            configuration: config, database: Database(configuration: config.database, logger: logger("gateway-\(id)")),
+            policy: try BuiltinPolicyEngine.load(directory: config.policyDirectory), logger: logger("gateway-\(id)"))
+        run(Gateway.application(services: services, logger: logger("gateway-\(id)")), as: "gateway-" + id)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if (try? await HTTP.get("http://127.0.0.1:\(n.gatewayPort)/health").status) == 200 { return }
