@@ -42,6 +42,16 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        // The ledger's chainer, its SQL, the ready gate and the migration service (gateway and relay-dr).
+        .target(
+            name: "RelayLedger",
+            dependencies: [
+                "RelayCore", "RelayStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Policy engines: the builtin YAML rules engine, the OPA REST client, the YAML → Rego compiler.
         .target(
             name: "RelayPolicy",
@@ -51,11 +61,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        // relay-dr services: the chainer, local verification, export (replication follows).
+        // relay-dr: shipper, receiver, lag, status, verification, export; decisions as state machines.
         .target(
             name: "RelayReplication",
             dependencies: [
-                "RelayCore", "RelayStore",
+                "RelayCore", "RelayStore", "RelayLedger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -70,7 +80,7 @@ let package = Package(
         .target(
             name: "RelayGateway",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayPolicy", "RelayReplication",
+                "RelayCore", "RelayStore", "RelayPolicy", "RelayLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -94,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "relay-dr",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayReplication",
+                "RelayCore", "RelayStore", "RelayLedger", "RelayReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,11 +127,12 @@ let package = Package(
             name: "RelayPolicyTests",
             dependencies: ["RelayPolicy", "RelayLocal", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelayStore", "RelayLocal"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelayStore", "RelayLedger", "RelayLocal"]),
+        .testTarget(name: "RelayLedgerTests", dependencies: ["RelayLedger"]),
         .testTarget(
             name: "RelayReplicationTests",
             dependencies: [
-                "RelayReplication", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy", "RelayTestSupport",
+                "RelayReplication", "RelayLedger", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy", "RelayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -138,7 +149,8 @@ let package = Package(
         .testTarget(
             name: "RelayGatewayTests",
             dependencies: [
-                "RelayGateway", "RelayLocal", "RelayReplication",
+                // RelayReplication: LedgerTests verify the chain the gateway wrote with relay-dr's local verifier.
+                "RelayGateway", "RelayLedger", "RelayLocal", "RelayReplication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import RelayCore
+import RelayLedger
 import RelayPolicy
 import RelayStore
 
@@ -40,14 +41,10 @@ public enum Gateway {
             configuration: .init(address: .hostname(config.apiHost, port: config.apiPort), serverName: "relay-gateway"),
             services: [services.database.client] + (services.chainer.map { [$0] } ?? []),
             logger: logger)
-        app.beforeServerStarts {
-            let applied = try await Migrator(database: services.database).migrate()
-            logger.info(
-                "database ready",
-                metadata: ["database": "\(config.database)", "migrations_applied": "\(applied)", "region": "\(config.region)",
-                           "chainer": "\(config.chainer.rawValue)"])
-            services.schemaReady.open()
-        }
+        let migrations = MigrationService(
+            database: services.database, gate: services.schemaReady, logger: logger,
+            metadata: ["region": "\(config.region)", "chainer": "\(config.chainer.rawValue)"])
+        app.beforeServerStarts { try await migrations.prepare() }
         return app
     }
 }

@@ -1,7 +1,7 @@
 import Logging
 import RelayCore
 import RelayPolicy
-import RelayReplication
+import RelayLedger
 import RelayStore
 
 /// What the route handlers share: stores, policy engine, seal issuer, clock, metrics, rate limiter.

@@ -8,7 +8,7 @@ public final class Database: Sendable {
     public let client: PostgresClient
     /// Where it points (for logs; no password).
     public let configuration: DatabaseConfiguration
-    let logger: Logger
+    package let logger: Logger
     private let inFlight = Atomic<Int>(0)
 
     /// Database operations in flight (transactions, store queries, pings). postgres-nio exposes no

@@ -28,15 +28,15 @@ extension PostgresRandomAccessRow {
 }
 
 /// SQL fragments shared by the queries.
-enum SQL {
+package enum SQL {
     /// Exact microseconds since the epoch of a timestamptz expression (numeric in PG ≥ 14).
-    static func micros(_ column: String, as alias: String) -> String {
+    package static func micros(_ column: String, as alias: String) -> String {
         "(extract(epoch FROM \(column)) * 1000000)::int8 AS \(alias)"
     }
 
     /// `region` as a quoted SQL literal, for the few queries that must be spliced; only region ids
     /// (`[a-z0-9][a-z0-9-]*`, ≤ 40) are accepted, so nothing can escape the quotes.
-    static func regionLiteral(_ region: String) throws -> String {
+    package static func regionLiteral(_ region: String) throws -> String {
         guard !region.isEmpty, region.count <= 40, region.first != "-",
             region.utf8.allSatisfy({ (48...57).contains($0) || (97...122).contains($0) || $0 == 45 })
         else { throw StoreError.invalidRegion(region) }

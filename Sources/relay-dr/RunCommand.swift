@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RelayCore
+import RelayLedger
 import RelayReplication
 import RelayStore
 import ServiceLifecycle
@@ -82,19 +83,5 @@ struct RunCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("relay-dr chainer starting", metadata: ["region": "\(region)", "database": "\(database.configuration)"])
         try await group.run()
-    }
-}
-
-/// Applies migrations once, opens the gate, then idles until shutdown.
-struct MigrationService: Service {
-    let database: Database
-    let gate: ReadyGate
-    let logger: Logger
-
-    func run() async throws {
-        let applied = try await Migrator(database: database).migrate()
-        logger.info("database ready", metadata: ["migrations_applied": "\(applied)"])
-        gate.open()
-        try? await gracefulShutdown()
     }
 }

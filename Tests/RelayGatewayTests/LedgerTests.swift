@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayLedger
 import RelayReplication
 import RelayStore
 import Testing

@@ -1,5 +1,6 @@
 import Logging
 import RelayCore
+import RelayLedger
 import RelayLocal
 @testable import RelayStore
 import Testing
@@ -100,17 +101,18 @@ struct MigratorTests {
                 "INSERT INTO ledger_records (region, kind, subject, body) VALUES ('u1', 'auth_event', 'd', '{\"n\":4}')", database: name)
             // Other tests' transactions on this cluster can hold the horizon back for a moment.
             let store = LedgerStore(database: db)
+            let chain = ChainStore(database: db)
             var head = LedgerHead.empty()
             let deadline = ContinuousClock.now + .seconds(90)
             while head.seq < 4, ContinuousClock.now < deadline {
-                switch try await store.chainStep(region: "u1") {
+                switch try await chain.step(region: "u1") {
                 case .chained(_, let h), .idle(let h): head = h
                 case .notLeader: break
                 }
                 if head.seq < 4 { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(head.seq == 4)
-            #expect(try await store.chainStep(region: "u1") == .idle(head: head))
+            #expect(try await chain.step(region: "u1") == .idle(head: head))
             let linked = try await cluster.psql(
                 "SELECT string_agg(r.subject, ',' ORDER BY l.seq) FROM ledger l JOIN ledger_records r ON r.id = l.record_id", database: name)
             #expect(linked.trimmingCharacters(in: .whitespacesAndNewlines) == "a,b,c,d")

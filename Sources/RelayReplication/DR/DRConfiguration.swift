@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayLedger
 import RelayStore
 
 /// Everything `relay-dr run` needs, from RELAY_* variables (README, configuration table).

@@ -6,6 +6,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import RelayCore
+import RelayLedger
 import RelayStore
 import ServiceLifecycle
 
@@ -66,15 +67,11 @@ public final class DRDaemon: Sendable {
             router: router(), server: serverBuilder(),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
             services: services, logger: logger)
-        app.beforeServerStarts { [self] in
-            let applied = try await Migrator(database: database).migrate()
-            logger.info(
-                "relay-dr ready",
-                metadata: ["migrations_applied": "\(applied)", "listen": "\(configuration.listenHost):\(configuration.listenPort)",
-                           "tls": "\(configuration.tls.serverMode)",
-                           "peers": "\(configuration.regions.ids.filter { $0 != configuration.region }.joined(separator: ","))"])
-            gate.open()
-        }
+        let migrations = MigrationService(
+            database: database, gate: gate, logger: logger,
+            metadata: ["listen": "\(configuration.listenHost):\(configuration.listenPort)", "tls": "\(configuration.tls.serverMode)",
+                       "peers": "\(configuration.regions.ids.filter { $0 != configuration.region }.joined(separator: ","))"])
+        app.beforeServerStarts { try await migrations.prepare() }
         return app
     }
 

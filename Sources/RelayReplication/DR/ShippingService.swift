@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import RelayCore
+import RelayLedger
 import RelayStore
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayCore
+import RelayLedger
 import RelayLocal
 import RelayReplication
 import RelayStore
@@ -79,7 +80,7 @@ struct LedgerFixture: Sendable {
 
     /// Chains until nothing of this region is pending.
     func chainAll() async throws {
-        try await LedgerStore(database: database).chainUntilDrained(region: region)
+        try await ChainStore(database: database).chainUntilDrained(region: region)
     }
 
     /// A decision with its seal, written through `ManifestWriter`.
@@ -156,15 +157,15 @@ struct LedgerFixture: Sendable {
     }
 }
 
-extension LedgerStore {
+extension ChainStore {
     /// Chains `region` until nothing is pending. (Idle steps happen while transactions anywhere
     /// in the cluster, other tests' included, hold the snapshot horizon back.)
     func chainUntilDrained(region: String) async throws {
         while true {
-            switch try await chainStep(region: region) {
+            switch try await step(region: region) {
             case .chained: continue
             case .idle, .notLeader:
-                if try await backlog(region: region).count == 0 { return }
+                if try await LedgerStore(database: database).backlog(region: region).count == 0 { return }
                 try await Task.sleep(for: .milliseconds(5))
             }
         }

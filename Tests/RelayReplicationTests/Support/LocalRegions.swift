@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import RelayCore
 import RelayGateway
+import RelayLedger
 import RelayLocal
 import RelayPolicy
 import RelayReplication
@@ -267,7 +268,7 @@ final class LocalRegions: Sendable {
 
     /// Chains everything written in region `id` (for tests whose daemon for `id` is not running).
     func chainAll(_ id: String) async throws {
-        try await LedgerStore(database: node(id).database).chainUntilDrained(region: id)
+        try await ChainStore(database: node(id).database).chainUntilDrained(region: id)
     }
 
     /// A signed batch of region `origin`'s entries `from`…`to` (its own key unless `key` is given).

@@ -4,9 +4,10 @@ import RelayStore
 import ServiceLifecycle
 import Synchronization
 
-/// The region's chainer (DESIGN §5): links committed records into the hash chain, forever.
-/// Runs in relay-dr, or embedded in a gateway (`RELAY_CHAINER=embedded`). Any number may run:
-/// one leads (advisory lock), the others stand by and take over within a poll interval.
+/// The region's chainer (docs/ledger-format.md, "How entries are made"): links committed records
+/// into the hash chain, forever. Runs in relay-dr, or embedded in a gateway
+/// (`RELAY_CHAINER=embedded`). Any number may run: one leads (advisory lock), the others stand by
+/// and take over within a poll interval. A thin loop: `ChainerStateMachine` decides.
 public final class Chainer: Service, Sendable {
     /// Tuning.
     public struct Options: Sendable {
@@ -35,18 +36,21 @@ public final class Chainer: Service, Sendable {
     }
 
     public let region: String
-    let store: LedgerStore
+    let store: ChainStore
     let options: Options
     let logger: Logger
     let gate: ReadyGate?
+    private let machine: Mutex<ChainerStateMachine>
     private let state = Mutex(Status())
 
     /// A chainer for `region`; when `gate` is given it starts once the gate opens (after migrations).
     public init(region: String, database: Database, options: Options = Options(), gate: ReadyGate? = nil, logger: Logger) {
         self.region = region
-        self.store = LedgerStore(database: database)
+        self.store = ChainStore(database: database)
         self.options = options
         self.gate = gate
+        self.machine = Mutex(
+            ChainerStateMachine(pollInterval: options.pollInterval, batchLimit: options.batchLimit, errorBackoff: options.errorBackoff))
         var logger = logger
         logger[metadataKey: "region"] = "\(region)"
         self.logger = logger
@@ -70,43 +74,32 @@ public final class Chainer: Service, Sendable {
     /// One step; returns how long to wait before the next (nil: go on at once, more is waiting).
     @discardableResult
     public func step() async -> Duration? {
+        let action: ChainerStateMachine.Action
         do {
-            let outcome = try await store.chainStep(region: region, limit: options.batchLimit)
-            let wasLeader = state.withLock { s -> Bool in
-                defer { s.lastError = nil }
-                return s.leader
+            let outcome = try await store.step(region: region, limit: options.batchLimit)
+            action = machine.withLock { $0.stepped(outcome) }
+            state.withLock { s in
+                s.lastError = nil
+                switch outcome {
+                case .notLeader: s.leader = false
+                case .idle(let head): (s.leader, s.head) = (true, head)
+                case .chained(let count, let head): (s.leader, s.head, s.linked) = (true, head, s.linked + Int64(count))
+                }
             }
-            switch outcome {
-            case .notLeader:
-                if wasLeader { logger.info("chainer is standing by: another chainer holds the lock") }
-                state.withLock { $0.leader = false }
-                return options.pollInterval
-            case .idle(let head):
-                record(head: head, linked: 0, wasLeader: wasLeader)
-                return options.pollInterval
-            case .chained(let count, let head):
-                record(head: head, linked: count, wasLeader: wasLeader)
+            if case .chained(let count, let head) = outcome {
                 logger.debug("chained", metadata: ["records": "\(count)", "head_seq": "\(head.seq)"])
-                return count >= options.batchLimit ? nil : options.pollInterval
             }
         } catch {
             let message = "\(error)"
-            let repeated = state.withLock { s -> Bool in
-                defer { s.lastError = message }
-                return s.lastError == message
-            }
-            // Once per distinct failure, not once per retry.
-            if !repeated { logger.error("chaining failed; retrying", metadata: ["error": "\(message)"]) }
-            return options.errorBackoff
+            action = machine.withLock { $0.failed(message) }
+            state.withLock { $0.lastError = message }
         }
-    }
-
-    private func record(head: LedgerHead, linked: Int, wasLeader: Bool) {
-        if !wasLeader { logger.info("chainer is leading", metadata: ["head_seq": "\(head.seq)"]) }
-        state.withLock {
-            $0.head = head
-            $0.leader = true
-            $0.linked += Int64(linked)
+        switch action.note {
+        case .leading(let seq): logger.info("chainer is leading", metadata: ["head_seq": "\(seq)"])
+        case .standingBy: logger.info("chainer is standing by: another chainer holds the lock")
+        case .failed(let message): logger.error("chaining failed; retrying", metadata: ["error": "\(message)"])
+        case nil: break
         }
+        return action.pause
     }
 }
