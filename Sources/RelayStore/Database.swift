@@ -33,6 +33,7 @@ public final class Database: Sendable {
     public init(configuration: DatabaseConfiguration, logger: Logger) {
         var options = PostgresClient.Configuration.Options()
         options.maximumConnections = configuration.maxConnections
+        options.additionalStartupParameters = [("application_name", configuration.applicationName)]
         let config = PostgresClient.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,
             password: configuration.password, database: configuration.database, tls: .disable)

@@ -8,6 +8,8 @@ public struct DatabaseConfiguration: Sendable {
     public var password: String?
     /// Connections kept by the pool.
     public var maxConnections: Int
+    /// How the sessions are named in `pg_stat_activity` and the server log (`relay-dr r2`).
+    public var applicationName = "relay"
 
     /// Creates a configuration; defaults match a local development PostgreSQL.
     public init(

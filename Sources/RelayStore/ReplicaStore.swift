@@ -1,9 +1,11 @@
 import Foundation
+import Logging
 import PostgresNIO
 import RelayCore
 
 /// The copies of other regions' chains held by this region, and the domain rows materialised
-/// from them (DESIGN §6). Every batch is applied in ONE transaction, or not at all.
+/// from them. Every batch is applied in ONE transaction, or not at all; what to apply is the
+/// receiver's decision (`ReplicaHead.decide`), made inside `withLockedHead`.
 public struct ReplicaStore: Sendable {
     let database: Database
 
@@ -12,74 +14,24 @@ public struct ReplicaStore: Sendable {
         self.database = database
     }
 
-    /// Applies a batch whose records and signature were already checked: decides against the
-    /// replica head (locked), then stores the new records, materialises them into the domain
-    /// tables, keeps the signed header and advances the head. Throws `BatchError` for quarantine,
-    /// stale epoch, gap and divergence (nothing written then).
-    public func apply(_ batch: Batch) async throws -> (decision: ReplicaHead.Decision, head: ReplicaHead) {
-        let origin = batch.header.origin
-        return try await database.transaction("apply batch \(batch.header.batchNo) from \(origin) (seqs \(batch.header.firstSeq)…\(batch.header.lastSeq))") { conn in
-            let head = try await lockedHead(origin: origin, conn: conn)
-            var held: [Int64: [UInt8]] = [:]
-            if batch.header.firstSeq <= head.seq {
-                let upper = min(batch.header.lastSeq, head.seq)
-                for try await (seq, hash) in try await conn.query(
-                    """
-                    SELECT seq, hash FROM replica_ledger
-                    WHERE origin = \(origin) AND seq BETWEEN \(batch.header.firstSeq) AND \(upper)
-                    """, logger: database.logger
-                ).decode((Int64, Data).self) {
-                    held[seq] = Array(hash)
-                }
+    /// Runs `body` in ONE transaction with `origin`'s replica head locked (created at genesis on
+    /// first use): the caller decides what to write from the head. Rolled back when `body` throws.
+    public func withLockedHead<T: Sendable>(
+        _ origin: String, purpose: @autoclosure () -> String, _ body: (ReplicaTransaction) async throws -> T
+    ) async throws -> T {
+        try await database.transaction(purpose()) { conn in
+            try await conn.query(
+                "INSERT INTO replica_heads (origin, hash) VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
+                logger: database.logger)
+            var head: ReplicaHead?
+            for try await (seq, hash, epoch, quarantined) in try await conn.query(
+                "SELECT seq, hash, epoch, quarantined FROM replica_heads WHERE origin = \(origin) FOR UPDATE", logger: database.logger
+            ).decode((Int64, Data, Int64, Bool).self) {
+                head = ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined)
             }
-            let decision = try head.decide(batch, held: held)
-            guard case .apply(let from) = decision else { return (decision, head) }
-            let new = Array(batch.records[from...])
-            let entries = new.map(\.entry)
-            try await conn.query(
-                """
-                INSERT INTO replica_ledger (origin, seq, kind, subject, body, committed_at, epoch, prev_hash, hash, batch_no)
-                SELECT \(origin), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
-                    'epoch'::timestamptz + e.micros * interval '1 microsecond', e.epoch,
-                    decode(e.prev_hash, 'hex'), decode(e.hash, 'hex'), \(batch.header.batchNo)
-                FROM unnest(\(entries.map(\.seq)), \(entries.map(\.kind.rawValue)), \(new.map(\.subject)),
-                    \(entries.map { Hex.encode($0.body) }), \(entries.map(\.committedAt.microseconds)), \(entries.map(\.epoch)),
-                    \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
-                    AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
-                """, logger: database.logger)
-            try await ReplicaMaterializer(origin: origin, logger: database.logger).materialize(entries, on: conn)
-            try await conn.query(
-                """
-                INSERT INTO replica_batches (origin, first_seq, last_seq, batch_no, header, signature)
-                VALUES (\(origin), \(batch.header.firstSeq), \(batch.header.lastSeq), \(batch.header.batchNo),
-                    \(Data(CanonicalJSON.bytes(batch.header.json))), \(Data(batch.signature)))
-                ON CONFLICT DO NOTHING
-                """, logger: database.logger)
-            let last = entries[entries.count - 1]
-            try await conn.query(
-                """
-                UPDATE replica_heads SET seq = \(last.seq), hash = \(Data(last.hash)),
-                    epoch = greatest(epoch, \(batch.header.epoch)), updated_at = clock_timestamp()
-                WHERE origin = \(origin)
-                """, logger: database.logger)
-            var advanced = head
-            advanced.seq = last.seq
-            advanced.hash = last.hash
-            advanced.epoch = max(head.epoch, batch.header.epoch)
-            return (decision, advanced)
+            guard let head else { throw StoreError.corruptRow("replica_heads has no row for \(origin)") }
+            return try await body(ReplicaTransaction(head: head, conn: conn, logger: database.logger))
         }
-    }
-
-    private func lockedHead(origin: String, conn: PostgresConnection) async throws -> ReplicaHead {
-        try await conn.query(
-            "INSERT INTO replica_heads (origin, hash) VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
-            logger: database.logger)
-        for try await (seq, hash, epoch, quarantined) in try await conn.query(
-            "SELECT seq, hash, epoch, quarantined FROM replica_heads WHERE origin = \(origin) FOR UPDATE", logger: database.logger
-        ).decode((Int64, Data, Int64, Bool).self) {
-            return ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined)
-        }
-        throw StoreError.corruptRow("replica_heads has no row for \(origin)")
     }
 
     /// Quarantines `origin` on this region (after a divergence): nothing more is applied from it.
@@ -126,5 +78,64 @@ public struct ReplicaStore: Sendable {
                         epoch: epoch, prevHash: Array(prev), hash: Array(hash)), subject)
             }
         }
+    }
+}
+
+/// One replica transaction of an origin, its head row locked: read what is held, append a batch.
+public struct ReplicaTransaction: Sendable {
+    /// The origin's replica head at the start of the transaction.
+    public let head: ReplicaHead
+    let conn: PostgresConnection
+    let logger: Logger
+
+    /// The hashes held for seqs `first…last` of the origin's replica.
+    public func hashes(from first: Int64, through last: Int64) async throws -> [Int64: [UInt8]] {
+        var held: [Int64: [UInt8]] = [:]
+        guard first <= last else { return held }
+        for try await (seq, hash) in try await conn.query(
+            "SELECT seq, hash FROM replica_ledger WHERE origin = \(head.origin) AND seq BETWEEN \(first) AND \(last)", logger: logger
+        ).decode((Int64, Data).self) {
+            held[seq] = Array(hash)
+        }
+        return held
+    }
+
+    /// Stores `batch.records[from...]` (checked records that follow the head), materialises them
+    /// into the domain tables, keeps the signed header as evidence and advances the head; returns it.
+    public func append(_ batch: Batch, from index: Int) async throws -> ReplicaHead {
+        let origin = head.origin
+        let new = Array(batch.records[index...])
+        let entries = new.map(\.entry)
+        try await conn.query(
+            """
+            INSERT INTO replica_ledger (origin, seq, kind, subject, body, committed_at, epoch, prev_hash, hash, batch_no)
+            SELECT \(origin), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
+                'epoch'::timestamptz + e.micros * interval '1 microsecond', e.epoch,
+                decode(e.prev_hash, 'hex'), decode(e.hash, 'hex'), \(batch.header.batchNo)
+            FROM unnest(\(entries.map(\.seq)), \(entries.map(\.kind.rawValue)), \(new.map(\.subject)),
+                \(entries.map { Hex.encode($0.body) }), \(entries.map(\.committedAt.microseconds)), \(entries.map(\.epoch)),
+                \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
+                AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
+            """, logger: logger)
+        try await ReplicaMaterializer(origin: origin, logger: logger).materialize(entries, on: conn)
+        try await conn.query(
+            """
+            INSERT INTO replica_batches (origin, first_seq, last_seq, batch_no, header, signature)
+            VALUES (\(origin), \(batch.header.firstSeq), \(batch.header.lastSeq), \(batch.header.batchNo),
+                \(Data(CanonicalJSON.bytes(batch.header.json))), \(Data(batch.signature)))
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        let last = entries[entries.count - 1]
+        try await conn.query(
+            """
+            UPDATE replica_heads SET seq = \(last.seq), hash = \(Data(last.hash)),
+                epoch = greatest(epoch, \(batch.header.epoch)), updated_at = clock_timestamp()
+            WHERE origin = \(origin)
+            """, logger: logger)
+        var advanced = head
+        advanced.seq = last.seq
+        advanced.hash = last.hash
+        advanced.epoch = max(head.epoch, batch.header.epoch)
+        return advanced
     }
 }

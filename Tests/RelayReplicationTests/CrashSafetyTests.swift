@@ -60,11 +60,13 @@ struct CrashSafetyTests {
 
             let converged = try await regions.waitUntilConverged(timeout: .seconds(120))
             if !converged {
+                await regions.dumpDiagnostics()
                 // What each daemon said about itself when the wait ended (kept with the logs).
                 for (id, p) in procs.sorted(by: { $0.key < $1.key }) {
                     let status = try? await HTTP.get("http://127.0.0.1:\(regions.node(id).drPort)/v1/status")
                     let text = "running: \(p.process.isRunning)\n" + (status.map { "\($0.status) \(CanonicalJSON.string($0.json))" } ?? "no answer")
                     try? text.write(to: dir.appendingPathComponent("status-\(id).txt"), atomically: true, encoding: .utf8)
+                    await p.dumpThreads(to: dir.appendingPathComponent("threads-\(id).txt"))
                 }
             }
             for p in procs.values { await p.stop() }

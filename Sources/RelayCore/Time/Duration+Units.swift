@@ -7,4 +7,7 @@ extension Duration {
 
     /// Whole milliseconds (log lines, APIs that take an integer).
     public var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+
+    /// Whole microseconds (comparisons with `Timestamp` differences).
+    public var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
 }

@@ -19,6 +19,9 @@ public struct DRConfiguration: Sendable {
     public var maxBodyBytes = 16 << 20
     /// How often lag is sampled into `lag_samples`.
     public var lagSampleInterval: Duration = .seconds(5)
+    /// Records waiting this long with no acknowledgement (shipping), or an origin's batches refused
+    /// this long with none accepted (receiving), make `/health` degraded and log an error.
+    public var stallAfter: Duration = .seconds(30)
     /// Whether this daemon also runs the region's chainer (the default; safe next to others).
     public var runChainer = true
     public var chainer = Chainer.Options()
@@ -42,6 +45,7 @@ public struct DRConfiguration: Sendable {
     /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
     /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES,
+    /// RELAY_DR_STALL_SECONDS,
     /// RELAY_DR_CHAINER and the RELAY_DR_TLS_* settings (`DRTLS.fromEnvironment`).
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
@@ -84,6 +88,7 @@ public struct DRConfiguration: Sendable {
         config.shipper.window = try env.int("RELAY_DR_MAX_IN_FLIGHT", default: 4, range: 1...64)
         config.shipper.linger = .milliseconds(try env.int("RELAY_DR_LINGER_MS", default: 50, range: 1...60_000))
         config.maxBodyBytes = try env.int("RELAY_DR_MAX_BODY_BYTES", default: 16 << 20, range: 1024...(256 << 20))
+        config.stallAfter = .seconds(try env.int("RELAY_DR_STALL_SECONDS", default: 30, range: 1...86_400))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
         config.tls = try DRTLS.fromEnvironment(environment)
         try config.tls.checkURLs(region: me, peers: regions.regions.filter { $0.id != region }, directory: dir)

@@ -31,7 +31,9 @@ public final class DRDaemon: Sendable {
         self.configuration = c
         self.logger = logger
         self.clock = clock
-        let database = Database(configuration: c.database, logger: logger)
+        var databaseConfiguration = c.database
+        databaseConfiguration.applicationName = "relay-dr \(c.region)"
+        let database = Database(configuration: databaseConfiguration, logger: logger)
         let metrics = DRMetrics()
         self.database = database
         self.metrics = metrics
@@ -56,7 +58,8 @@ public final class DRDaemon: Sendable {
         self.lag = LagMonitor(
             region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
         self.shipping = ShippingService(
-            shippers: shippers, lag: lag, sampleInterval: c.lagSampleInterval, gate: gate, client: client, logger: logger)
+            shippers: shippers, lag: lag, sampleInterval: c.lagSampleInterval, stallAfter: c.stallAfter, gate: gate, client: client,
+            metrics: metrics, clock: clock, logger: logger)
     }
 
     /// The HTTP application with every service: migrations run before it listens.
@@ -104,18 +107,49 @@ public final class DRDaemon: Sendable {
         router.get("/metrics") { [self] _, _ -> Response in
             let lag = self.lag
             _ = try? await database.bounded { try await lag.measure() }
+            exportReceiving()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.registry.emitToString())))
         }
         router.get("/health") { [self] _, _ -> Response in
             let ok = await database.ping()
-            return Self.json(ok ? 200 : 503, [
-                "status": .string(ok ? "healthy" : "unhealthy"), "region": .string(configuration.region),
+            let h = health(databaseOK: ok)
+            return Self.json(h.httpStatus, [
+                "status": .string(h.status), "region": .string(configuration.region),
                 "components": ["database": .string(ok ? "healthy" : "unhealthy")],
+                "problems": .array(h.problems.map { .string($0) }),
             ])
         }
         return router
+    }
+
+    /// What `/health` says, from what the shippers, the receiver and the chainer last saw.
+    func health(databaseOK: Bool) -> DRHealth {
+        let lags = lag.lastMeasured
+        let peers = shipping.shippers.map { s in
+            DRHealth.Peer(
+                peer: s.peer.id, waiting: lags[s.peer.id]?.records ?? 0, stalledSince: shipping.stalledSince(s.peer.id),
+                lastError: s.current.lastError)
+        }
+        let origins = receiver.progress.snapshot.map { origin, p in
+            DRHealth.Origin(origin: origin, lastAccepted: p.lastAccepted, refusedAt: p.refusal?.at, refusal: p.refusal?.reason)
+        }
+        return DRHealth(
+            databaseOK: databaseOK, chainerError: chainer?.status.lastError, peers: peers, origins: origins,
+            started: receiver.progress.started, now: clock.now(), stallAfter: configuration.stallAfter)
+    }
+
+    /// Sets the receiving gauges of every peer region (seconds since accepted, batches in progress).
+    func exportReceiving() {
+        let now = clock.now()
+        let seen = receiver.progress.snapshot
+        for origin in configuration.regions.ids where origin != configuration.region {
+            let since = seen[origin]?.lastAccepted ?? receiver.progress.started
+            metrics.receiving(
+                origin: origin, secondsSinceAccepted: Double(max(0, now.microseconds - since.microseconds)) / 1e6,
+                inProgress: receiver.desk.inProgress(origin))
+        }
     }
 
     /// This region's head, its peers' lag and what it holds of every other region.

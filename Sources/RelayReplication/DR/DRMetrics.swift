@@ -11,6 +11,13 @@ public final class DRMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
     ]
 
+    /// The descriptor of the series called exactly `name` (prefix and last word as prometheus'
+    /// metric and unit names, which it joins back with an underscore).
+    static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        let cut = name.lastIndex(of: "_")!
+        return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[name.index(after: cut)...]), helpText: help)
+    }
+
     /// Creates the series.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -19,10 +26,11 @@ public final class DRMetrics: Sendable {
     /// A batch received from `origin` and applied (or acknowledged as a duplicate).
     func batchAccepted(origin: String, duplicate: Bool, records: Int, duration: Duration) {
         registry.makeCounter(
-            name: "relay_dr_batches_received_total", labels: [("origin", origin), ("result", duplicate ? "duplicate" : "applied")],
-            help: "Batches received and accepted, by origin (applied, or already held)."
-        ).increment()
-        registry.makeCounter(name: "relay_dr_records_applied_total", labels: [("origin", origin)], help: "Records applied from peers.")
+            descriptor: Self.named("relay_dr_batches_received_total", help: "Batches received and accepted, by origin (applied, or already held)."),
+            labels: [("origin", origin), ("result", duplicate ? "duplicate" : "applied")]).increment()
+        registry.makeCounter(
+            descriptor: Self.named("relay_dr_records_applied_total", help: "Records applied from peers."),
+            labels: [("origin", origin)])
             .increment(by: Int64(duplicate ? 0 : records))
         registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
@@ -35,52 +43,78 @@ public final class DRMetrics: Sendable {
     /// A batch refused; `origin` is "unknown" when it could not be read.
     func batchRejected(origin: String, reason: String) {
         registry.makeCounter(
-            name: "relay_dr_batches_rejected_total", labels: [("origin", origin), ("reason", reason)],
-            help: "Batches refused by this receiver, by origin and reason (nothing was written)."
-        ).increment()
+            descriptor: Self.named("relay_dr_batches_rejected_total", help: "Batches refused by this receiver, by origin and reason (nothing was written)."),
+            labels: [("origin", origin), ("reason", reason)]).increment()
     }
 
     /// A batch from `origin` arrived before its predecessor (pipelined shipping) and waited for it.
     func batchReordered(origin: String) {
         registry.makeCounter(
-            name: "relay_dr_batches_reordered_total", labels: [("origin", origin)],
-            help: "Batches that arrived before their predecessor and waited for it (several in flight per shipper)."
-        ).increment()
+            descriptor: Self.named("relay_dr_batches_reordered_total", help: "Batches that arrived before their predecessor and waited for it (several in flight per shipper)."),
+            labels: [("origin", origin)]).increment()
     }
 
     /// `origin` quarantined after a divergence (alert on this).
     func quarantined(origin: String) {
-        registry.makeGauge(name: "relay_dr_origin_quarantined", labels: [("origin", origin)], help: "1 when the origin is quarantined here after a divergence.")
+        registry.makeGauge(
+            descriptor: Self.named("relay_dr_origin_quarantined", help: "1 when the origin is quarantined here after a divergence."),
+            labels: [("origin", origin)])
             .set(1.0)
-        registry.makeCounter(name: "relay_dr_divergences_total", labels: [("origin", origin)], help: "Divergent histories detected.")
+        registry.makeCounter(
+            descriptor: Self.named("relay_dr_divergences_total", help: "Divergent histories detected."),
+            labels: [("origin", origin)])
             .increment()
     }
 
     /// A batch shipped to `peer` and acknowledged.
     func batchShipped(peer: String, records: Int) {
-        registry.makeCounter(name: "relay_dr_batches_shipped_total", labels: [("peer", peer)], help: "Batches acknowledged by peers.")
+        registry.makeCounter(
+            descriptor: Self.named("relay_dr_batches_shipped_total", help: "Batches acknowledged by peers."),
+            labels: [("peer", peer)])
             .increment()
-        registry.makeCounter(name: "relay_dr_records_shipped_total", labels: [("peer", peer)], help: "Records acknowledged by peers.")
+        registry.makeCounter(
+            descriptor: Self.named("relay_dr_records_shipped_total", help: "Records acknowledged by peers."),
+            labels: [("peer", peer)])
             .increment(by: Int64(records))
     }
 
     /// A failed shipping attempt to `peer`.
     func shipFailed(peer: String, reason: String) {
         registry.makeCounter(
-            name: "relay_dr_ship_failures_total", labels: [("peer", peer), ("reason", reason)],
-            help: "Shipping attempts that failed, by peer and reason (retried with backoff)."
-        ).increment()
+            descriptor: Self.named("relay_dr_ship_failures_total", help: "Shipping attempts that failed, by peer and reason (retried with backoff)."),
+            labels: [("peer", peer), ("reason", reason)]).increment()
     }
 
     /// The RPO of (origin → peer): records and seconds not yet acknowledged, origin clock.
     func lag(origin: String, peer: String, records: Int64, seconds: Double) {
         registry.makeGauge(
-            name: "relay_dr_replication_lag_records", labels: [("origin", origin), ("peer", peer)],
-            help: "Records committed at the origin and not yet acknowledged by the peer."
-        ).set(Double(records))
+            descriptor: Self.named("relay_dr_replication_lag_records", help: "Records committed at the origin and not yet acknowledged by the peer."),
+            labels: [("origin", origin), ("peer", peer)]).set(Double(records))
         registry.makeGauge(
-            name: "relay_dr_replication_lag_seconds", labels: [("origin", origin), ("peer", peer)],
-            help: "Age of the oldest record not yet acknowledged by the peer (0 when caught up), origin clock."
-        ).set(seconds)
+            descriptor: Self.named("relay_dr_replication_lag_seconds", help: "Age of the oldest record not yet acknowledged by the peer (0 when caught up), origin clock."),
+            labels: [("origin", origin), ("peer", peer)]).set(seconds)
+    }
+
+    /// Whether shipping to `peer` is stalled (records waiting, no acknowledgement for the stall threshold).
+    func shippingStalled(peer: String, _ stalled: Bool) {
+        registry.makeGauge(
+            descriptor: Self.named(
+                "relay_dr_shipping_stalled", help: "1 while records wait for the peer and it has acknowledged nothing for RELAY_DR_STALL_SECONDS."),
+            labels: [("peer", peer)]
+        ).set(stalled ? 1.0 : 0.0)
+    }
+
+    /// The receiving side of `origin`: seconds since a batch was last accepted, batches being applied or waiting.
+    func receiving(origin: String, secondsSinceAccepted: Double, inProgress: Int) {
+        registry.makeGauge(
+            descriptor: Self.named(
+                "relay_dr_receive_seconds_since_accepted",
+                help: "Seconds since a batch of the origin was last accepted here (applied or already held); since start when none was."),
+            labels: [("origin", origin)]
+        ).set(secondsSinceAccepted)
+        registry.makeGauge(
+            descriptor: Self.named("relay_dr_receive_batches_in_progress", help: "Batches of the origin being applied or waiting for their turn here."),
+            labels: [("origin", origin)]
+        ).set(Double(inProgress))
     }
 }

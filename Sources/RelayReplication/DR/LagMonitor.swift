@@ -1,6 +1,7 @@
 import Logging
 import RelayCore
 import RelayStore
+import Synchronization
 
 /// RPO per (this origin → peer), on this region's clock (DESIGN §7): records not yet acknowledged
 /// and the age of the oldest of them (0 when caught up).
@@ -13,13 +14,24 @@ public struct PeerLag: Sendable, Equatable {
 }
 
 /// Measures the lag of every peer from the durable cursors, sets the gauges, and samples it.
-struct LagMonitor: Sendable {
+final class LagMonitor: Sendable {
     let region: String
+    /// The last measurement of every peer (for /health, which must not wait for the database).
+    private let last = Mutex<[String: PeerLag]>([:])
     let peers: [String]
     let ledger: LedgerStore
     let shipper: ShipperStore
     let metrics: DRMetrics
     let clock: RelayClock
+
+    init(region: String, peers: [String], ledger: LedgerStore, shipper: ShipperStore, metrics: DRMetrics, clock: RelayClock) {
+        self.region = region
+        self.peers = peers
+        self.ledger = ledger
+        self.shipper = shipper
+        self.metrics = metrics
+        self.clock = clock
+    }
 
     /// The current lag of every peer.
     func measure() async throws -> [PeerLag] {
@@ -37,12 +49,18 @@ struct LagMonitor: Sendable {
             metrics.lag(origin: region, peer: peer, records: lag.records, seconds: lag.seconds)
             out.append(lag)
         }
+        last.withLock { l in for lag in out { l[lag.peer] = lag } }
         return out
     }
 
-    /// Measures and stores one sample per peer.
-    func sample() async throws {
+    /// What `measure` found last, by peer.
+    var lastMeasured: [String: PeerLag] { last.withLock { $0 } }
+
+    /// Measures and stores one sample per peer; returns what it measured.
+    @discardableResult
+    func sample() async throws -> [PeerLag] {
         let lags = try await measure()
         try await shipper.recordLag(origin: region, samples: lags.map { ($0.peer, $0.records, $0.seconds) })
+        return lags
     }
 }

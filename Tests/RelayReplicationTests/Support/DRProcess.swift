@@ -112,6 +112,21 @@ final class DRProcess: @unchecked Sendable {
         if await !process.waitForExit(timeout: .seconds(10)) { await kill9() }
     }
 
+    /// Writes the native stack of every thread of the process to `file` (with gdb, when installed).
+    func dumpThreads(to file: URL) async {
+        guard process.isRunning, FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") else { return }
+        let gdb = Process()
+        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+        gdb.arguments = ["-p", String(process.processIdentifier), "-batch", "-ex", "thread apply all bt 30"]
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        guard let out = try? FileHandle(forWritingTo: file) else { return }
+        defer { try? out.close() }
+        gdb.standardOutput = out
+        gdb.standardError = out
+        guard (try? gdb.run()) != nil else { return }
+        if await !gdb.waitForExit(timeout: .seconds(60)) { gdb.terminate() }
+    }
+
     /// SIGKILL without waiting (for `defer`, where nothing can be awaited).
     func killNow() {
         kill(process.processIdentifier, SIGKILL)

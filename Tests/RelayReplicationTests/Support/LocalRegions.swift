@@ -104,7 +104,10 @@ final class LocalRegions: Sendable {
             let cluster: PostgresCluster
             let name: String
             if dedicatedClusters {
-                cluster = try await PostgresCluster.start(PostgresClusterOptions(name: "region-\(id)"), logger: quiet)
+                // Lock waits over a second name the holder in the server log (kept as evidence).
+                let options = PostgresClusterOptions(
+                    name: "region-\(id)", extraSettings: ["log_lock_waits": "on", "log_line_prefix": "%m [%p] %x %a "])
+                cluster = try await PostgresCluster.start(options, logger: quiet)
                 owned.withLock { $0.append(cluster) }
                 try await cluster.createDatabase("relay")
                 name = "relay"
@@ -328,6 +331,34 @@ final class LocalRegions: Sendable {
             try await ReplicaStore(database: db).forEachEntry(origin: origin) { e, _ in out.append((e.seq, e.hash)) }
         }
         return out
+    }
+
+    /// Writes what each region's database is doing (sessions, their transactions and locks) and
+    /// each daemon's /metrics into the evidence folder: run when a wait for convergence fails.
+    func dumpDiagnostics() async {
+        for n in nodes {
+            let activity = (try? await n.cluster.psql(
+                """
+                SELECT pid, application_name, state, backend_xid, xact_start, state_change, wait_event_type, wait_event,
+                    left(regexp_replace(query, '\\s+', ' ', 'g'), 300)
+                FROM pg_stat_activity WHERE datname = '\(n.databaseName)' ORDER BY xact_start NULLS LAST;
+                SELECT l.pid, l.locktype, l.relation::regclass, l.mode, l.granted, l.transactionid
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE a.datname = '\(n.databaseName)' AND l.locktype <> 'virtualxid' ORDER BY l.granted DESC, l.pid;
+                """)) ?? "psql failed"
+            try? activity.write(to: evidence.file("db-activity-\(n.id).txt"), atomically: true, encoding: .utf8)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(n.drPort)/metrics")
+            request.method = .GET
+            let metrics: String
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
+                let body = try? await response.body.collect(upTo: 8 << 20)
+            {
+                metrics = String(buffer: body)
+            } else {
+                metrics = "no answer within 5 s"
+            }
+            try? metrics.write(to: evidence.file("metrics-\(n.id).txt"), atomically: true, encoding: .utf8)
+        }
     }
 
     /// Waits (bounded) until every region holds every other region's full chain; true when it did.
