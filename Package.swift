@@ -120,12 +120,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        // Helpers shared by the test targets (evidence folders, log files).
+        // Helpers shared by the test targets (evidence folders, log files, temporary folders).
         .target(name: "RelayTestSupport", path: "Tests/RelayTestSupport"),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayLocal"]),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayLocal", "RelayTestSupport"]),
         .testTarget(
             name: "RelayPolicyTests",
-            dependencies: ["RelayPolicy", "RelayLocal", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "RelayPolicy", "RelayLocal", "RelayTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelayStore", "RelayLedger", "RelayLocal"]),
         .testTarget(name: "RelayLedgerTests", dependencies: ["RelayLedger"]),
@@ -142,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "RelayLocalTests",
             dependencies: [
-                "RelayLocal", .product(name: "Logging", package: "swift-log"),
+                "RelayLocal", "RelayTestSupport", .product(name: "Logging", package: "swift-log"),
                 // ComposeFileTests: the container files against the region files and the policies.
                 "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
             ]),
@@ -150,7 +152,7 @@ let package = Package(
             name: "RelayGatewayTests",
             dependencies: [
                 // RelayReplication: LedgerTests verify the chain the gateway wrote with relay-dr's local verifier.
-                "RelayGateway", "RelayLedger", "RelayLocal", "RelayReplication",
+                "RelayGateway", "RelayLedger", "RelayLocal", "RelayReplication", "RelayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

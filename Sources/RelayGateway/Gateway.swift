@@ -47,4 +47,17 @@ public enum Gateway {
         app.beforeServerStarts { try await migrations.prepare() }
         return app
     }
+
+    /// Runs the gateway until SIGTERM or SIGINT: checks the policy engine, serves (migrations
+    /// first), and shuts the policy engine down once the server has stopped, also when it failed.
+    public static func run(services: GatewayServices, logger: Logger) async throws {
+        await services.policyEngine.start(logger: logger)
+        do {
+            try await application(services: services, logger: logger).runService()
+        } catch {
+            try? await services.policyEngine.shutdown()
+            throw error
+        }
+        try await services.policyEngine.shutdown()
+    }
 }

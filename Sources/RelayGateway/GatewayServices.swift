@@ -8,7 +8,10 @@ import RelayStore
 public struct GatewayServices: Sendable {
     public let configuration: GatewayConfiguration
     public let database: Database
-    public let policy: any PolicyEngine
+    /// The policy engine with its start-up check and shutdown.
+    public let policyEngine: ConfiguredPolicyEngine
+    /// The policy engine the routes ask.
+    public var policy: any PolicyEngine { policyEngine.engine }
     public let issuer: SealIssuer
     public let clock: RelayClock
     /// Keys this gateway accepts on seals, by `key_id` (its own, plus every region's seal keys
@@ -31,16 +34,28 @@ public struct GatewayServices: Sendable {
     let audit: AuditStore
     let identities: IdentityStore
 
-    /// Wires the services for `configuration`; `rateLimitClock` drives the rate limiter's refills.
+    /// Wires the services for `configuration` around `policy`, an engine its caller owns (and shuts
+    /// down); `rateLimitClock` drives the rate limiter's refills.
     public init(
         configuration: GatewayConfiguration, database: Database, policy: any PolicyEngine, clock: RelayClock = .system,
+        rateLimitClock: MonotonicClock = .system, logger: Logger = Logger(label: "relay-gateway")
+    ) async {
+        await self.init(
+            configuration: configuration, database: database, policyEngine: ConfiguredPolicyEngine(borrowing: policy), clock: clock,
+            rateLimitClock: rateLimitClock, logger: logger)
+    }
+
+    /// Wires the services for `configuration` around `policyEngine` (see
+    /// ``ConfiguredPolicyEngine/init(configuration:)``); `rateLimitClock` drives the rate limiter's refills.
+    public init(
+        configuration: GatewayConfiguration, database: Database, policyEngine: ConfiguredPolicyEngine, clock: RelayClock = .system,
         rateLimitClock: MonotonicClock = .system, logger: Logger = Logger(label: "relay-gateway")
     ) async {
         self.configuration = configuration
         self.tokens = await TokenService(secret: configuration.jwtSecret, expiryHours: configuration.jwtExpiryHours, clock: clock)
         self.identities = IdentityStore(database: database)
         self.database = database
-        self.policy = policy
+        self.policyEngine = policyEngine
         self.clock = clock
         self.issuer = SealIssuer(region: configuration.region, key: configuration.sealKey, ttlMinutes: configuration.sealTTLMinutes)
         self.trustedSealKeys = configuration.trustedSealKeys
@@ -51,7 +66,7 @@ public struct GatewayServices: Sendable {
             ? Chainer(region: configuration.region, database: database, gate: schemaReady, logger: logger) : nil
         self.seals = SealStore(database: database)
         self.audit = AuditStore(database: database)
-        self.metrics = GatewayMetrics(policyEngine: policy.name)
+        self.metrics = GatewayMetrics(policyEngine: policyEngine.engine.name)
         self.rateLimiter =
             configuration.rateLimitRPS > 0
             ? RateLimiter(rate: configuration.rateLimitRPS, burst: configuration.rateLimitBurst, clock: rateLimitClock) : nil

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import RelayCore
 import RelayGateway
-import RelayPolicy
 import RelayStore
 
 @main
@@ -28,62 +27,22 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config: GatewayConfiguration
-        let policy: any PolicyEngine
+        let policy: ConfiguredPolicyEngine
         do {
             config = try GatewayConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
-            switch config.policyEngine {
-            case .builtin: policy = try BuiltinPolicyEngine.load(directory: config.policyDirectory)
-            case .opa(let opa): policy = OPAPolicyEngine(configuration: opa)
-            }
+            policy = try ConfiguredPolicyEngine(configuration: config)
         } catch {
             FileHandle.standardError.write(Data("relay-gateway: configuration error: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let level = logLevel
         let format = config.logFormat
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler
-            switch format {
-            case .text: handler = StreamLogHandler.standardError(label: label)
-            case .json: handler = JSONLogHandler(label: label)
-            }
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in format.handler(label: label, level: level) }
         let logger = Logger(label: "relay-gateway")
-        var metadata: Logger.Metadata = [
-            "region": "\(config.region)", "listen": "\(config.apiHost):\(config.apiPort)",
-            "database": "\(config.database)", "seal_key_id": "\(config.sealKey.keyID)",
-            "policy_engine": "\(policy.name)",
-            "rate_limit_rps": "\(config.rateLimitRPS)", "rate_limit_burst": "\(config.rateLimitBurst)",
-            "cors": "\(config.corsOrigins.map { "\($0)" } ?? "off")", "log_format": "\(config.logFormat.rawValue)",
-            "auth_required": "\(config.authRequired)",
-        ]
-        switch config.policyEngine {
-        case .builtin: metadata["policy_dir"] = "\(config.policyDirectory)"
-        case .opa(let opa):
-            metadata["opa_url"] = "\(opa.url)"
-            metadata["policy_path"] = "\(opa.policyPath)"
-        }
-        logger.info("starting", metadata: metadata)
-        if case .opa = config.policyEngine {
-            // Not fatal: the gateway answers 503 until OPA is up, and recovers by itself.
-            do {
-                let version = try await policy.policyVersion()
-                logger.info("OPA reachable", metadata: ["policy_version": "\(version)"])
-            } catch {
-                logger.warning("OPA not ready; validations fail closed (503) until it answers", metadata: ["error": "\(error)"])
-            }
-        }
+        logger.info("starting", metadata: config.startupMetadata.merging(policy.metadata) { $1 })
         let database = Database(configuration: config.database, logger: logger)
-        let services = await GatewayServices(configuration: config, database: database, policy: policy, logger: logger)
-        do {
-            try await Gateway.application(services: services, logger: logger).runService()
-        } catch {
-            try? await (policy as? OPAPolicyEngine)?.shutdown()
-            throw error
-        }
-        try await (policy as? OPAPolicyEngine)?.shutdown()
+        let services = await GatewayServices(configuration: config, database: database, policyEngine: policy, logger: logger)
+        try await Gateway.run(services: services, logger: logger)
     }
 }
 

@@ -1,14 +1,15 @@
 import Foundation
 import RelayCore
+import RelayTestSupport
 import Testing
 
 /// Keys from `env:`, `file:` and `secret:` sources, and every way they fail.
 struct KeySourceTests {
     private let seed = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="
 
-    private func file(_ content: String, mode: Int, in directory: String? = nil, name: String = "key") throws -> String {
-        let directory = try directory ?? RegionFixtures.temporaryDirectory()
-        let path = directory + "/" + name
+    /// Writes `content` to `name` in `directory` with `mode`; returns its path.
+    private func file(_ content: String, mode: Int, in directory: TemporaryDirectory, name: String = "key") throws -> String {
+        let path = directory.path(name)
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try content.write(toFile: path, atomically: false, encoding: .utf8)
@@ -44,56 +45,60 @@ struct KeySourceTests {
     }
 
     @Test func aFileSourceRefusesFilesOthersCanRead() throws {
-        let path = try file(seed + "\n", mode: 0o600)
-        #expect(try KeySource.file(path).load(environment: [:]).keyID == (try SigningKey(base64Seed: seed)).keyID)
-        let open = try file(seed, mode: 0o640)
-        do {
-            _ = try KeySource.file(open).load(environment: [:])
-            Issue.record("a group-readable key file loaded")
-        } catch {
-            #expect(error.kind == .exposed)
-            #expect(error.reason == "\(open) is readable or writable by group or others (mode 640); chmod 600 it")
-        }
-        do {
-            _ = try KeySource.file(path + ".missing").load(environment: [:])
-            Issue.record("a missing file loaded")
-        } catch {
-            #expect(error.kind == .unreadable)
-            #expect(error.reason.hasPrefix("cannot read \(path).missing: "))
-        }
-        let garbage = try file("not a key at all", mode: 0o600)
-        do {
-            _ = try KeySource.file(garbage).load(environment: [:])
-            Issue.record("garbage loaded")
-        } catch {
-            #expect(error.kind == .invalidKey)
-            #expect(!error.description.contains("not a key at all"))
+        try TemporaryDirectory.with(prefix: "relay-keys-") { directory in
+            let path = try file(seed + "\n", mode: 0o600, in: directory)
+            #expect(try KeySource.file(path).load(environment: [:]).keyID == (try SigningKey(base64Seed: seed)).keyID)
+            let open = try file(seed, mode: 0o640, in: directory, name: "open")
+            do throws(KeySourceError) {
+                _ = try KeySource.file(open).load(environment: [:])
+                Issue.record("a group-readable key file loaded")
+            } catch {
+                #expect(error.kind == .exposed)
+                #expect(error.reason == "\(open) is readable or writable by group or others (mode 640); chmod 600 it")
+            }
+            do throws(KeySourceError) {
+                _ = try KeySource.file(path + ".missing").load(environment: [:])
+                Issue.record("a missing file loaded")
+            } catch {
+                #expect(error.kind == .unreadable)
+                #expect(error.reason.hasPrefix("cannot read \(path).missing: "))
+            }
+            let garbage = try file("not a key at all", mode: 0o600, in: directory, name: "garbage")
+            do throws(KeySourceError) {
+                _ = try KeySource.file(garbage).load(environment: [:])
+                Issue.record("garbage loaded")
+            } catch {
+                #expect(error.kind == .invalidKey)
+                #expect(!error.description.contains("not a key at all"))
+            }
         }
     }
 
     @Test func aSecretIsReadFromTheSecretsDirectory() throws {
-        let secrets = try RegionFixtures.temporaryDirectory()
-        // Docker mounts secrets 0444: allowed for secrets, which the store protects.
-        _ = try file(seed, mode: 0o444, in: secrets, name: "relay/us-east-1/ledger")
-        let source = KeySource.secret("relay/us-east-1/ledger")
-        let environment = ["RELAY_SECRETS_DIR": secrets + "/"]
-        #expect(source.path(environment: environment) == secrets + "/relay/us-east-1/ledger")
-        #expect(source.path(environment: [:]) == "/run/secrets/relay/us-east-1/ledger")
-        #expect(try source.load(environment: environment).keyID == (try SigningKey(base64Seed: seed)).keyID)
-        _ = try file(seed, mode: 0o666, in: secrets, name: "writable")
-        do {
-            _ = try KeySource.secret("writable").load(environment: environment)
-            Issue.record("a world-writable secret loaded")
-        } catch {
-            #expect(error.kind == .exposed)
-            #expect(error.reason.contains("is writable by group or others (mode 666)"))
-        }
-        do {
-            _ = try KeySource.secret("absent").load(environment: environment)
-            Issue.record("a missing secret loaded")
-        } catch {
-            #expect(error.kind == .unreadable)
-            #expect(error.description.hasPrefix("secret:absent: cannot read \(secrets)/absent"))
+        try TemporaryDirectory.with(prefix: "relay-secrets-") { directory in
+            let secrets = directory.path
+            // Docker mounts secrets 0444: allowed for secrets, which the store protects.
+            _ = try file(seed, mode: 0o444, in: directory, name: "relay/us-east-1/ledger")
+            let source = KeySource.secret("relay/us-east-1/ledger")
+            let environment = ["RELAY_SECRETS_DIR": secrets + "/"]
+            #expect(source.path(environment: environment) == secrets + "/relay/us-east-1/ledger")
+            #expect(source.path(environment: [:]) == "/run/secrets/relay/us-east-1/ledger")
+            #expect(try source.load(environment: environment).keyID == (try SigningKey(base64Seed: seed)).keyID)
+            _ = try file(seed, mode: 0o666, in: directory, name: "writable")
+            do throws(KeySourceError) {
+                _ = try KeySource.secret("writable").load(environment: environment)
+                Issue.record("a world-writable secret loaded")
+            } catch {
+                #expect(error.kind == .exposed)
+                #expect(error.reason.contains("is writable by group or others (mode 666)"))
+            }
+            do throws(KeySourceError) {
+                _ = try KeySource.secret("absent").load(environment: environment)
+                Issue.record("a missing secret loaded")
+            } catch {
+                #expect(error.kind == .unreadable)
+                #expect(error.description.hasPrefix("secret:absent: cannot read \(secrets)/absent"))
+            }
         }
     }
 }

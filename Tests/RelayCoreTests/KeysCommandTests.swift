@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayLocal
+import RelayTestSupport
 import Testing
 
 /// The `relay-dr keys` executable itself (built next to this test bundle).
@@ -13,56 +14,58 @@ struct KeysCommandTests {
     /// Runs the executable; its output goes to files, not pipes, so a pipe end inherited by a
     /// process another test spawns at the same moment can never keep a read waiting.
     private func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let directory = try RegionFixtures.temporaryDirectory()
-        let outPath = directory + "/out"
-        let errPath = directory + "/err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        _ = await process.waitForExit()
-        try out.close()
-        try err.close()
-        return (
-            process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8),
-            try String(contentsOfFile: errPath, encoding: .utf8)
-        )
+        try await TemporaryDirectory.with(prefix: "relay-keys-command-") { directory in
+            let outPath = directory.path("out")
+            let errPath = directory.path("err")
+            try #require(FileManager.default.createFile(atPath: outPath, contents: nil))
+            try #require(FileManager.default.createFile(atPath: errPath, contents: nil))
+            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+            let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.executable)
+            process.arguments = arguments
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            _ = await process.waitForExit()
+            try out.close()
+            try err.close()
+            return (
+                process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8),
+                try String(contentsOfFile: errPath, encoding: .utf8)
+            )
+        }
     }
 
     @Test func generatePrintsAnEntryAndShowPrintsItAgain() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build relay-dr first")
-        let directory = try RegionFixtures.temporaryDirectory()
-        let path = directory + "/ledger.key"
-        let generated = try await run(["keys", "generate", "--region", "us-east-1", "--purpose", "ledger", "--out", path,
-                                 "--valid-from", "2026-02-01T00:00:00Z"])
-        #expect(generated.status == 0, "\(generated.err)")
-        #expect(generated.err.contains("wrote the ledger key seed to \(path) (mode 0600"))
-        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
-        let key = try KeySource.file(path).load(environment: [:])
-        #expect(generated.out.contains("  - purpose: ledger\n    key_id: \"\(key.keyID)\"\n"))
-        #expect(generated.out.contains("    valid_from: 2026-02-01T00:00:00Z\n"))
-        let seed = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(!generated.out.contains(seed.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await TemporaryDirectory.with(prefix: "relay-keys-") { directory in
+            let path = directory.path("ledger.key")
+            let generated = try await run(["keys", "generate", "--region", "us-east-1", "--purpose", "ledger", "--out", path,
+                                     "--valid-from", "2026-02-01T00:00:00Z"])
+            #expect(generated.status == 0, "\(generated.err)")
+            #expect(generated.err.contains("wrote the ledger key seed to \(path) (mode 0600"))
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let key = try KeySource.file(path).load(environment: [:])
+            #expect(generated.out.contains("  - purpose: ledger\n    key_id: \"\(key.keyID)\"\n"))
+            #expect(generated.out.contains("    valid_from: 2026-02-01T00:00:00Z\n"))
+            let seed = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!generated.out.contains(seed.trimmingCharacters(in: .whitespacesAndNewlines)))
 
-        let shown = try await run(["keys", "show", "--key", path, "--purpose", "ledger", "--valid-from", "2026-02-01T00:00:00Z"])
-        #expect(shown.status == 0, "\(shown.err)")
-        #expect(generated.out.hasSuffix(shown.out))
+            let shown = try await run(["keys", "show", "--key", path, "--purpose", "ledger", "--valid-from", "2026-02-01T00:00:00Z"])
+            #expect(shown.status == 0, "\(shown.err)")
+            #expect(generated.out.hasSuffix(shown.out))
 
-        let again = try await run(["keys", "generate", "--region", "us-east-1", "--purpose", "seal", "--out", path])
-        #expect(again.status == 1)
-        #expect(again.err == "relay-dr: \(path) already exists; refusing to overwrite a key file (choose another path or move the old file away)\n")
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == seed)
+            let again = try await run(["keys", "generate", "--region", "us-east-1", "--purpose", "seal", "--out", path])
+            #expect(again.status == 1)
+            #expect(again.err == "relay-dr: \(path) already exists; refusing to overwrite a key file (choose another path or move the old file away)\n")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == seed)
 
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        let exposed = try await run(["keys", "show", "--key", "file:" + path, "--purpose", "ledger"])
-        #expect(exposed.status == 1)
-        #expect(exposed.err.contains("chmod 600 it"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            let exposed = try await run(["keys", "show", "--key", "file:" + path, "--purpose", "ledger"])
+            #expect(exposed.status == 1)
+            #expect(exposed.err.contains("chmod 600 it"))
+        }
     }
 }

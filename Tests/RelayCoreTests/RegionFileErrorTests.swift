@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayTestSupport
 import Testing
 
 /// Every way a region file can be wrong is reported as `file:line: reason`.
@@ -170,12 +171,14 @@ struct RegionFileErrorTests {
     }
 
     @Test func directoryProblemsNameTheDirectory() throws {
-        let empty = try RegionFixtures.temporaryDirectory()
-        #expect(throws: ConfigFileError(file: empty, line: nil, reason: "no region files (*.yaml) found")) {
-            try RegionSet.load(directory: empty)
-        }
-        #expect(throws: ConfigFileError(file: empty + "/nope", line: nil, reason: "cannot read region directory (does it exist?)")) {
-            try RegionSet.load(directory: empty + "/nope")
+        try TemporaryDirectory.with(prefix: "relay-regions-") { directory in
+            let empty = directory.path
+            #expect(throws: ConfigFileError(file: empty, line: nil, reason: "no region files (*.yaml) found")) {
+                try RegionSet.load(directory: empty)
+            }
+            #expect(throws: ConfigFileError(file: empty + "/nope", line: nil, reason: "cannot read region directory (does it exist?)")) {
+                try RegionSet.load(directory: empty + "/nope")
+            }
         }
         let emptyFile = try #require(try RegionFixtures.fileError(""))
         #expect(emptyFile.reason.hasPrefix("file is empty"))

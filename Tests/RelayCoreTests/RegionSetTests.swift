@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayTestSupport
 import Testing
 
 /// The shipped region files load; region sets answer which keys to trust when.
@@ -30,10 +31,12 @@ struct RegionSetTests {
             #expect(region.database.tls == .disable)
             for purpose in KeyPurpose.allCases {
                 // The committed dev seeds are the keys the files list (copied to 0600 first, as the README says).
-                let copy = try RegionFixtures.temporaryDirectory() + "/key"
-                try FileManager.default.copyItem(atPath: "\(directory)/dev-keys/\(id)-\(purpose).key", toPath: copy)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy)
-                let key = try KeySource.file(copy).load(environment: [:])
+                let key = try TemporaryDirectory.with(prefix: "relay-keys-") { copies in
+                    let copy = copies.path("key")
+                    try FileManager.default.copyItem(atPath: "\(directory)/dev-keys/\(id)-\(purpose).key", toPath: copy)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy)
+                    return try KeySource.file(copy).load(environment: [:])
+                }
                 let trusted = regions.trustedKeys(purpose: purpose, region: id, at: RelayClock.system.now())
                 #expect(trusted == [key.keyID: key.publicKey])
             }

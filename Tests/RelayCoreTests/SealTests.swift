@@ -49,6 +49,22 @@ struct SealCoreTests {
         #expect(later.expired && !later.valid && later.signatureValid)
     }
 
+    @Test func onlyAWellFormedSealIDNamesAHomeRegion() {
+        let hex = String(repeating: "0123456789abcdef", count: 2)
+        #expect(Seal.homeRegion(ofSealID: Seal.makeID(region: "us-east-1")) == "us-east-1")
+        #expect(Seal.homeRegion(ofSealID: "seal_r1_\(hex)") == "r1")
+        #expect(Seal.homeRegion(ofSealID: "seal_\(String(repeating: "a", count: 40))_\(hex)")?.count == 40)
+        // Before the check was strict, "seal_does_not_exist" named region "does_not", and "seal_x"
+        // or "seal_" trapped on an inverted range.
+        for malformed in [
+            "seal_does_not_exist", "seal_x", "seal_", "seal", "", "seal_r1_nope", "seal__\(hex)", "seal_r1_\(hex.dropLast())",
+            "seal_r1_\(hex)0", "seal_r1_\(hex.uppercased())", "seal_R1_\(hex)", "seal_r1_\(hex)_x", "seal_r1_\(hex)&a=b",
+            "seal_r.1_\(hex)", "Seal_r1_\(hex)", "seal_\(String(repeating: "a", count: 41))_\(hex)",
+        ] {
+            #expect(Seal.homeRegion(ofSealID: malformed) == nil, "\(malformed)")
+        }
+    }
+
     @Test func signedPayloadIsCanonicalJSONOfExactlyTheListedFields() throws {
         let key = SigningKey.generate().key
         let seal = SealIssuer(region: "r1", key: key, ttlMinutes: 5)

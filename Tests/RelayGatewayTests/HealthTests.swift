@@ -37,12 +37,12 @@ struct HealthTests {
         let gw = try await TestGateway.make()
         try await gw.run { http in
             #expect(try await http.request(.get, "/health").status == 200)
-            try await gw.cluster.psql("ALTER DATABASE \(gw.databaseName) ALLOW_CONNECTIONS false", database: "postgres")
+            _ = try await gw.cluster.psql("ALTER DATABASE \(gw.databaseName) ALLOW_CONNECTIONS false", database: "postgres")
             try await SharedClusterAdmin.terminateConnections(to: gw)
             let h = try await http.request(.get, "/health")
             #expect(h.status == 503)
             #expect(h.json["components"]?["database"] == "unhealthy")
-            try await gw.cluster.psql("ALTER DATABASE \(gw.databaseName) ALLOW_CONNECTIONS true", database: "postgres")
+            _ = try await gw.cluster.psql("ALTER DATABASE \(gw.databaseName) ALLOW_CONNECTIONS true", database: "postgres")
         }
     }
 }

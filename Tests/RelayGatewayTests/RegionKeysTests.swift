@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayGateway
 import RelayLocal
+import RelayTestSupport
 import Testing
 
 /// `RELAY_REGIONS_DIR`: the gateway loads every region, trusts and serves their seal keys.
@@ -28,12 +29,6 @@ struct RegionKeysTests {
         } catch { return error }
     }
 
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relay-gw-regions-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     @Test func theLocalRegionsLoadAndEverySealKeyIsTrusted() throws {
         let config = try GatewayConfiguration.fromEnvironment(try environment([:]))
         let regions = try #require(config.regions)
@@ -50,15 +45,17 @@ struct RegionKeysTests {
     }
 
     @Test func aBadRegionFileStopsStartUpWithFileLineAndReason() throws {
-        let directory = try temporaryDirectory()
-        let text = try String(contentsOfFile: Self.localRegions + "/eu-west-1.yaml", encoding: .utf8)
-        try FileManager.default.copyItem(atPath: Self.localRegions + "/us-east-1.yaml", toPath: directory + "/us-east-1.yaml")
-        try text.replacingOccurrences(of: "rpo_seconds: 5", with: "rpo_secs: 5")
-            .write(toFile: directory + "/eu-west-1.yaml", atomically: true, encoding: .utf8)
-        let line = try #require(text.components(separatedBy: "\n").firstIndex { $0.contains("rpo_seconds") }) + 1
-        let error = try #require(configurationError(try environment(["RELAY_REGIONS_DIR": directory])))
-        #expect(error.setting == "RELAY_REGIONS_DIR")
-        #expect(error.reason.hasPrefix("\(directory)/eu-west-1.yaml:\(line): unknown key 'rpo_secs' in targets"))
+        try TemporaryDirectory.with(prefix: "relay-gw-regions-") { temporary in
+            let directory = temporary.path
+            let text = try String(contentsOfFile: Self.localRegions + "/eu-west-1.yaml", encoding: .utf8)
+            try FileManager.default.copyItem(atPath: Self.localRegions + "/us-east-1.yaml", toPath: directory + "/us-east-1.yaml")
+            try text.replacingOccurrences(of: "rpo_seconds: 5", with: "rpo_secs: 5")
+                .write(toFile: directory + "/eu-west-1.yaml", atomically: true, encoding: .utf8)
+            let line = try #require(text.components(separatedBy: "\n").firstIndex { $0.contains("rpo_seconds") }) + 1
+            let error = try #require(configurationError(try environment(["RELAY_REGIONS_DIR": directory])))
+            #expect(error.setting == "RELAY_REGIONS_DIR")
+            #expect(error.reason.hasPrefix("\(directory)/eu-west-1.yaml:\(line): unknown key 'rpo_secs' in targets"))
+        }
     }
 
     @Test func theGatewaysOwnRegionAndKeyMustBeListed() throws {
@@ -76,21 +73,22 @@ struct RegionKeysTests {
     }
 
     @Test func theSealKeyFileGoesThroughTheSharedKeyLoader() throws {
-        let directory = try temporaryDirectory()
-        let path = directory + "/seal.key"
-        try KeyFile.create(at: path, seed: Base64.decode(try Self.devSeed("us-east-1", "seal"))!)
-        let config = try GatewayConfiguration.fromEnvironment(
-            try environment(["RELAY_PRIVATE_KEY": "", "RELAY_PRIVATE_KEY_FILE": path]))
-        #expect(config.sealKey.keyID == (try SigningKey(base64Seed: try Self.devSeed("us-east-1", "seal"))).keyID)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        let exposed = try #require(configurationError(try environment(["RELAY_PRIVATE_KEY": "", "RELAY_PRIVATE_KEY_FILE": path])))
-        #expect(exposed.description == "RELAY_PRIVATE_KEY_FILE: \(path) is readable or writable by group or others (mode 644); chmod 600 it")
-        try "junk".write(toFile: path, atomically: false, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        let junk = try #require(configurationError(try environment(["RELAY_PRIVATE_KEY": "", "RELAY_PRIVATE_KEY_FILE": path])))
-        #expect(junk.setting == "RELAY_PRIVATE_KEY_FILE")
-        #expect(junk.reason.hasPrefix("\(path): Ed25519 seed"))
-        #expect(!junk.description.contains("junk"))
+        try TemporaryDirectory.with(prefix: "relay-gw-keys-") { directory in
+            let path = directory.path("seal.key")
+            try KeyFile.create(at: path, seed: Base64.decode(try Self.devSeed("us-east-1", "seal"))!)
+            let config = try GatewayConfiguration.fromEnvironment(
+                try environment(["RELAY_PRIVATE_KEY": "", "RELAY_PRIVATE_KEY_FILE": path]))
+            #expect(config.sealKey.keyID == (try SigningKey(base64Seed: try Self.devSeed("us-east-1", "seal"))).keyID)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            let exposed = try #require(configurationError(try environment(["RELAY_PRIVATE_KEY": "", "RELAY_PRIVATE_KEY_FILE": path])))
+            #expect(exposed.description == "RELAY_PRIVATE_KEY_FILE: \(path) is readable or writable by group or others (mode 644); chmod 600 it")
+            try "junk".write(toFile: path, atomically: false, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            let junk = try #require(configurationError(try environment(["RELAY_PRIVATE_KEY": "", "RELAY_PRIVATE_KEY_FILE": path])))
+            #expect(junk.setting == "RELAY_PRIVATE_KEY_FILE")
+            #expect(junk.reason.hasPrefix("\(path): Ed25519 seed"))
+            #expect(!junk.description.contains("junk"))
+        }
     }
 
     @Test func keysListsTheSealKeysOfEveryRegionWithStatus() async throws {
@@ -133,25 +131,14 @@ struct RegionKeysTests {
     }
 
     @Test func theGatewayBinaryExitsWith2OnABadRegionFile() async throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("relay-gateway").path
-        try #require(FileManager.default.isExecutableFile(atPath: binary), "build relay-gateway first")
-        let directory = try temporaryDirectory()
-        try "id: us-east-1\ngateway_url: [\n".write(toFile: directory + "/us-east-1.yaml", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve"]
-        process.environment = try environment(["RELAY_REGIONS_DIR": directory])
-        // stderr goes to a file, not a pipe: see KeysCommandTests.
-        let errPath = directory + "/stderr"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        _ = await process.waitForExit()
-        try err.close()
-        let text = try String(contentsOfFile: errPath, encoding: .utf8)
-        #expect(process.terminationStatus == 2)
-        #expect(text.hasPrefix("relay-gateway: configuration error: RELAY_REGIONS_DIR: \(directory)/us-east-1.yaml:3: YAML syntax error"), "\(text)")
+        try await TemporaryDirectory.with(prefix: "relay-gw-regions-") { directory in
+            try "id: us-east-1\ngateway_url: [\n".write(toFile: directory.path("us-east-1.yaml"), atomically: true, encoding: .utf8)
+            let exit = try await GatewayBinary.exitStatus(environment: try environment(["RELAY_REGIONS_DIR": directory.path]))
+            let (status, text) = try #require(exit, "relay-gateway kept running")
+            #expect(status == 2)
+            #expect(
+                text.hasPrefix("relay-gateway: configuration error: RELAY_REGIONS_DIR: \(directory.path)/us-east-1.yaml:3: YAML syntax error"),
+                "\(text)")
+        }
     }
 }

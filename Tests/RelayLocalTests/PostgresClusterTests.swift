@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RelayTestSupport
 import Testing
 
 @testable import RelayLocal
@@ -43,12 +44,10 @@ struct PostgresClusterTests {
     /// A private directory to hold clusters, so reaping counts are exact even while other
     /// tests run; readable by the server account. Named so that it is never reaped itself.
     private func withPrivateRoot<T>(_ body: (String) async throws -> T) async throws -> T {
-        var template = Array("/tmp/relay-harness-test-XXXXXX".utf8CString)
-        let made = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) })
-        let root = String(cString: made)
-        chmod(root, 0o755)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        return try await body(root)
+        try await TemporaryDirectory.with(prefix: "relay-harness-test-") { root in
+            chmod(root.path, 0o755)
+            return try await body(root.path)
+        }
     }
 
     /// The pid of a process that has exited and been reaped.

@@ -1,5 +1,6 @@
 import Foundation
 import RelayPolicy
+import RelayTestSupport
 import Testing
 
 /// Every class of rejected policy file, with the exact file, line and reason.
@@ -566,13 +567,12 @@ struct PolicyLoadErrorTests {
     }
 
     @Test func invalidUTF8IsRejected() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-policy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Data([0x76, 0x3A, 0x20, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: directory + "/bad.yaml"))
-        #expect(
-            PolicyFixtures.loadError(directory: directory)
-                == PolicyLoadError(file: directory + "/bad.yaml", line: nil, reason: "file is not valid UTF-8"))
+        try TemporaryDirectory.with(prefix: "relay-policy-") { directory in
+            try Data([0x76, 0x3A, 0x20, 0xFF, 0x0A]).write(to: directory.url.appendingPathComponent("bad.yaml"))
+            #expect(
+                PolicyFixtures.loadError(directory: directory.path)
+                    == PolicyLoadError(file: directory.path("bad.yaml"), line: nil, reason: "file is not valid UTF-8"))
+        }
     }
 
     @Test func oneBadFileRejectsTheWholeDirectory() throws {

@@ -3,6 +3,7 @@ import RelayCore
 import RelayReplication
 import RelayStore
 import RelayLocal
+import RelayTestSupport
 import Testing
 
 /// tools/verify_ledger.py, written from docs/ledger-format.md alone, agrees with the Swift
@@ -48,28 +49,28 @@ struct PythonVerifierTests {
             let head = try #require(recorded)
             #expect(lines.count == Int(head.seq))
 
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-export-\(UUID())")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let good = dir.appendingPathComponent("chain.jsonl").path
-            try (lines.joined(separator: "\n") + "\n").write(toFile: good, atomically: true, encoding: .utf8)
-            let ok = try await verifier(["chain", good, "--region", f.region])
-            #expect(ok.status == 0, "\(ok.output)")
-            #expect(ok.output.contains("head seq \(head.seq) hash \(Hex.encode(head.hash))"), "\(ok.output)")
+            try await TemporaryDirectory.with(prefix: "relay-export-") { temporary in
+                let dir = temporary.url
+                let good = dir.appendingPathComponent("chain.jsonl").path
+                try (lines.joined(separator: "\n") + "\n").write(toFile: good, atomically: true, encoding: .utf8)
+                let ok = try await verifier(["chain", good, "--region", f.region])
+                #expect(ok.status == 0, "\(ok.output)")
+                #expect(ok.output.contains("head seq \(head.seq) hash \(Hex.encode(head.hash))"), "\(ok.output)")
 
-            // Change one byte of one body: the independent verifier names that seq.
-            var entry = try #require(try JSONParser.parse(Array(lines[9].utf8)).objectValue)
-            let encoded = try #require(entry["body"]?.stringValue)
-            var body = try #require(Base64.decode(encoded))
-            body[body.count / 2] ^= 0x01
-            entry["body"] = .string(Base64.encode(body))
-            var tampered = lines
-            tampered[9] = CanonicalJSON.string(.object(entry))
-            let bad = dir.appendingPathComponent("tampered.jsonl").path
-            try (tampered.joined(separator: "\n") + "\n").write(toFile: bad, atomically: true, encoding: .utf8)
-            let refused = try await verifier(["chain", bad])
-            #expect(refused.status == 1, "\(refused.output)")
-            #expect(refused.output.contains("FAIL seq 10"), "\(refused.output)")
+                // Change one byte of one body: the independent verifier names that seq.
+                var entry = try #require(try JSONParser.parse(Array(lines[9].utf8)).objectValue)
+                let encoded = try #require(entry["body"]?.stringValue)
+                var body = try #require(Base64.decode(encoded))
+                body[body.count / 2] ^= 0x01
+                entry["body"] = .string(Base64.encode(body))
+                var tampered = lines
+                tampered[9] = CanonicalJSON.string(.object(entry))
+                let bad = dir.appendingPathComponent("tampered.jsonl").path
+                try (tampered.joined(separator: "\n") + "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+                let refused = try await verifier(["chain", bad])
+                #expect(refused.status == 1, "\(refused.output)")
+                #expect(refused.output.contains("FAIL seq 10"), "\(refused.output)")
+            }
         }
     }
 }

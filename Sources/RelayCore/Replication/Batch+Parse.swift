@@ -3,7 +3,7 @@ extension Batch {
     public static func parse(_ bytes: [UInt8]) throws(BatchError) -> Batch {
         let root: JSONValue
         do { root = try JSONParser.parse(bytes) } catch { throw .malformed("not JSON: \(error)") }
-        var r = Reader(path: "")
+        let r = Reader(path: "")
         let top = try r.object(root, keys: ["header", "signature", "records"])
         let h = try r.at("header").object(top["header"]!, keys: [
             "origin", "epoch", "batch_no", "first_seq", "last_seq", "prev_hash", "head_hash", "count", "created_at", "key_id",

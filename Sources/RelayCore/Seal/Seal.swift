@@ -29,11 +29,15 @@ public struct Seal: Sendable, Equatable {
         "seal_\(region)_\(Hex.random(bytes: 16))"
     }
 
-    /// The home region named by a seal id, nil when the id is not of Relay's form.
+    /// The home region named by a seal id of Relay's form (``makeID(region:)``: `seal_`, a region
+    /// id, `_`, 32 lower-case hex digits); nil for any other text, which names no region.
     public static func homeRegion(ofSealID id: String) -> String? {
-        guard id.hasPrefix("seal_"), let last = id.lastIndex(of: "_") else { return nil }
-        let region = id[id.index(id.startIndex, offsetBy: 5)..<last]
-        return region.isEmpty ? nil : String(region)
+        // Region ids have no '_', so a well-formed id has exactly three parts.
+        let parts = id.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "seal", Region.isValidID(String(parts[1])),
+            parts[2].utf8.count == 32, parts[2].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return nil }
+        return String(parts[1])
     }
 
     /// The seal object of the HTTP API (DESIGN §3).

@@ -73,7 +73,8 @@ public struct GatewayConfiguration: Sendable {
         guard region.range(of: #"^[a-z0-9][a-z0-9-]{0,31}$"#, options: .regularExpression) != nil else {
             throw ConfigurationError(setting: "RELAY_REGION", reason: "must be 1-32 characters of a-z, 0-9 and '-' (got '\(region)')")
         }
-        let database = try DatabaseConfiguration.fromEnvironment(env)
+        var database = try DatabaseConfiguration.fromEnvironment(env)
+        database.applicationName = "relay-gateway \(region)"
         let sealKey = try loadSealKey(env)
         return GatewayConfiguration(
             region: region, database: database,

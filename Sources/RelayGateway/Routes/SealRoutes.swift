@@ -44,7 +44,11 @@ struct SealRoutes {
     @Sendable func markExecuted(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
         let id = try sealID(request)
         // The seal id names its home region (and the signature covers it): only the home executes.
+        // A region that is not configured is no region to forward to or retry: unless a replicated
+        // copy of the seal is here, the id names no seal, and the answer is verify's 404. A
+        // malformed id names no region; it is looked up here, as verify does.
         if let home = Seal.homeRegion(ofSealID: id), home != services.configuration.region {
+            guard try await isForwardable(sealID: id, home: home) else { throw APIError(.notFound, "Seal not found") }
             return try await SealForwarder(services: services).forward(sealID: id, home: home, request: request, context: context)
         }
         guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
@@ -75,5 +79,13 @@ struct SealRoutes {
         case .denied: throw APIError(.badRequest, "Seal was not approved; a denied seal cannot be executed")
         case .foreign(let home): throw APIError(.conflict, "Seal belongs to region \(home) and executes only there")
         }
+    }
+
+    /// Whether `mark-executed` of `sealID` goes to the forwarder: its home is a configured region,
+    /// or this database holds a replicated copy of the seal (the forwarder then answers 409, as it
+    /// cannot reach a region it does not know).
+    private func isForwardable(sealID: String, home: String) async throws -> Bool {
+        if services.configuration.regions?.region(home) != nil { return true }
+        return try await services.seals.seal(id: sealID) != nil
     }
 }

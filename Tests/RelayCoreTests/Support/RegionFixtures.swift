@@ -1,7 +1,8 @@
 import Foundation
 import RelayCore
+import RelayTestSupport
 
-/// Region files for tests: a valid file to mutate, temporary directories and fresh keys.
+/// Region files for tests: a valid file to mutate, directories of region files and fresh keys.
 enum RegionFixtures {
     /// Repository root, found from this file's path.
     static var repoRoot: String {
@@ -42,32 +43,27 @@ enum RegionFixtures {
         """
     }
 
-    /// A new empty temporary directory.
-    static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relay-regions-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    /// Writes `files` (name → text) into a new temporary directory and returns its path.
-    static func directory(_ files: [String: String]) throws -> String {
-        let directory = try temporaryDirectory()
-        for (name, text) in files {
-            try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+    /// Writes `files` (name → text) into a new temporary directory, runs `body` with its path and
+    /// removes the directory.
+    static func withDirectory<T>(_ files: [String: String], _ body: (String) throws -> T) throws -> T {
+        try TemporaryDirectory.with(prefix: "relay-regions-") { directory in
+            for (name, text) in files {
+                try text.write(toFile: directory.path(name), atomically: true, encoding: .utf8)
+            }
+            return try body(directory.path)
         }
-        return directory
     }
 
     /// The error loading `files` as a region directory, nil when it loads.
     static func loadError(_ files: [String: String]) throws -> ConfigFileError? {
-        let directory = try directory(files)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        do {
-            _ = try RegionSet.load(directory: directory)
-            return nil
-        } catch {
-            return ConfigFileError(
-                file: error.file.replacingOccurrences(of: directory + "/", with: ""), line: error.line, reason: error.reason)
+        try withDirectory(files) { directory -> ConfigFileError? in
+            do throws(ConfigFileError) {
+                _ = try RegionSet.load(directory: directory)
+                return nil
+            } catch {
+                return ConfigFileError(
+                    file: error.file.replacingOccurrences(of: directory + "/", with: ""), line: error.line, reason: error.reason)
+            }
         }
     }
 

@@ -39,10 +39,12 @@ struct TestGateway {
             policyDirectory: repoRoot + "/gateway/policies", maxBodyBytes: maxBodyBytes, jwtSecret: jwtSecret,
             authRequired: authRequired, chainer: .off)
         configure(&config)
-        let engine = try policy ?? BuiltinPolicyEngine.load(directory: config.policyDirectory)
+        // Without a given engine, the builtin one, built from the configuration as relay-gateway
+        // builds it (nothing to shut down). Tests of OPA pass their engine and shut it down.
+        let engine = try policy.map(ConfiguredPolicyEngine.init(borrowing:)) ?? ConfiguredPolicyEngine(configuration: config)
         let clock = OffsetClock()
         let services = await GatewayServices(
-            configuration: config, database: Database(configuration: config.database, logger: logger), policy: engine,
+            configuration: config, database: Database(configuration: config.database, logger: logger), policyEngine: engine,
             clock: clock.clock, rateLimitClock: rateLimitClock)
         return TestGateway(services: services, clock: clock, databaseName: name, cluster: cluster)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayPolicy
+import RelayTestSupport
 
 /// Builders for policy inputs, in-memory policies and temporary policy directories.
 enum PolicyFixtures {
@@ -62,13 +63,11 @@ enum PolicyFixtures {
 
     /// Runs `body` with a fresh directory holding `files` (name → content), removed afterwards.
     static func withDirectory<T>(_ files: [String: String], _ body: (String) throws -> T) throws -> T {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("relay-policy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        for (name, content) in files {
-            try Data(content.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+        try TemporaryDirectory.with(prefix: "relay-policy-") { directory in
+            for (name, content) in files {
+                try Data(content.utf8).write(to: directory.url.appendingPathComponent(name))
+            }
+            return try body(directory.path)
         }
-        return try body(directory)
     }
 }

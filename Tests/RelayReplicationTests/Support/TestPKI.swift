@@ -1,4 +1,5 @@
 import Foundation
+import RelayTestSupport
 
 /// A throwaway PKI made with the `openssl` command in a temp folder: a CA, a server certificate
 /// for 127.0.0.1/localhost, a client certificate, and an unrelated second CA with a client
@@ -17,9 +18,16 @@ struct TestPKI: Sendable {
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// One PKI for the whole test process, made on first use (a few KiB left in the temp folder).
-    static let shared: Result<TestPKI, TestPKIError> = Result { () throws(TestPKIError) in
-        try TestPKI.make(in: FileManager.default.temporaryDirectory.appendingPathComponent("relay-pki-\(UUID())"))
+    /// Makes a PKI in a fresh temporary folder, runs `body` with it, and removes the folder (private
+    /// keys included) afterwards, also when `body` throws.
+    static func with<T>(_ body: (TestPKI) throws -> T) throws -> T {
+        try TemporaryDirectory.with(prefix: "relay-pki-") { directory in try body(try make(in: directory.url)) }
+    }
+
+    /// Makes a PKI in a fresh temporary folder, runs `body` with it, and removes the folder (private
+    /// keys included) afterwards, also when `body` throws.
+    static func with<T>(isolation: isolated (any Actor)? = #isolation, _ body: (TestPKI) async throws -> T) async throws -> T {
+        try await TemporaryDirectory.with(prefix: "relay-pki-") { directory in try await body(try make(in: directory.url)) }
     }
 
     /// Makes the PKI under `directory`.
