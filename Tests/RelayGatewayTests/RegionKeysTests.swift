@@ -143,7 +143,7 @@ struct RegionKeysTests {
         process.environment = try environment(["RELAY_REGIONS_DIR": directory])
         // stderr goes to a file, not a pipe: see KeysCommandTests.
         let errPath = directory + "/stderr"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
