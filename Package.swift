@@ -79,10 +79,17 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json")]
         ),
-        // Temporary local PostgreSQL clusters for tests and the local-run command.
+        // Temporary local PostgreSQL clusters for tests; the local run (regions, their processes,
+        // traffic) behind relay-local.
         .target(
             name: "RelayLocal",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RelayCore",
+                // OPA policies for --policy-engine opa; relay-dr's status for the --once check.
+                "RelayPolicy", "RelayReplication",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .executableTarget(
             name: "relay-gateway",
@@ -105,9 +112,9 @@ let package = Package(
         .executableTarget(
             name: "relay-local",
             dependencies: [
-                "RelayLocal", "RelayCore", "RelayPolicy", "RelayReplication",
+                "RelayLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Helpers shared by the test targets (evidence folders, log files).
