@@ -62,7 +62,7 @@ struct Up: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // First, so that a signal during start-up also tears down.
+        // First, so that a signal (or the end of RELAY_PARENT_PID) during start-up also tears down.
         let stop = StopSignal.forCommand()
         var logger = Logger(label: "relay-local")
         logger.logLevel = .info

@@ -56,7 +56,7 @@ public struct LocalRegions: Sendable {
         do {
             let plan = LocalRegionsPlan(
                 regions: regionSet, directory: directory, options: options, postgresSettings: try options.parsedPostgresSettings(),
-                environment: ProcessInfo.processInfo.environment, jwtSecret: Hex.random(bytes: 32))
+                environment: ProcessInfo.processInfo.environment, jwtSecret: Hex.random(bytes: 32), parentPID: getpid())
             for region in plan.regions {
                 try stop.check()
                 let cluster = try await PostgresCluster.start(region.cluster, logger: logger)

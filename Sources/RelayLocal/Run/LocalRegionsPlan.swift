@@ -28,9 +28,10 @@ public struct LocalRegionsPlan: Sendable {
     /// - Parameters:
     ///   - environment: resolves region files' `user_env`.
     ///   - jwtSecret: the HMAC secret all gateways share (so a token works on every region).
+    ///   - parentPID: the pid children watch (`RELAY_PARENT_PID`), so they never outlive the run.
     public init(
         regions: RegionSet, directory: URL, options: LocalRegionsOptions, postgresSettings: [String: String],
-        environment: [String: String], jwtSecret: String
+        environment: [String: String], jwtSecret: String, parentPID: pid_t
     ) {
         let state = options.run.state
         self.directory = directory
@@ -40,7 +41,7 @@ public struct LocalRegionsPlan: Sendable {
             let user = region.database.user.resolve(in: environment) ?? "relay"
             let database = [
                 "RELAY_REGION": region.id, "RELAY_DB_HOST": ServerControl.host, "RELAY_DB_PORT": "\(region.database.port)",
-                "RELAY_DB_NAME": region.database.name, "RELAY_DB_USER": user,
+                "RELAY_DB_NAME": region.database.name, "RELAY_DB_USER": user, "RELAY_PARENT_PID": "\(parentPID)",
             ]
             func key(_ purpose: String) -> DevKeyCopy {
                 let name = "\(region.id)-\(purpose).key"

@@ -23,7 +23,7 @@ public struct RegionPlan: Sendable {
     /// `RELAY_LEDGER_KEY`: `file:` and the ledger key copy.
     public var ledgerKeySetting: String { "file:" + ledgerKey.target }
 
-    /// Creates a region's plan; see ``LocalRegionsPlan/init(regions:directory:options:postgresSettings:environment:jwtSecret:)``.
+    /// Creates a region's plan; see ``LocalRegionsPlan/init(regions:directory:options:postgresSettings:environment:jwtSecret:parentPID:)``.
     public init(
         region: Region, cluster: PostgresClusterOptions, databaseName: String, databaseUser: String,
         sealKey: DevKeyCopy, ledgerKey: DevKeyCopy, gateway: ChildProcessSpec, dr: ChildProcessSpec

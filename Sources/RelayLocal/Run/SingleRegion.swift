@@ -30,7 +30,7 @@ public struct SingleRegion: Sendable {
     /// Failures after the cluster started are logged and returned as ``LocalRunOutcome/failed``;
     /// earlier ones are thrown. `whenReady` runs once the gateway answers.
     public func run(stop: StopSignal, whenReady: @Sendable (LocalRunReady) async -> Void = { _ in }) async throws -> LocalRunOutcome {
-        let plan = SingleRegionPlan(options: options)
+        let plan = SingleRegionPlan(options: options, parentPID: getpid())
         try plan.state.create()
 
         let reaped = PostgresCluster.reapLeftovers(logger: logger)

@@ -16,11 +16,14 @@ public struct SingleRegionPlan: Sendable {
     public let options: SingleRegionOptions
     /// Where logs and keys go.
     public let state: LocalStateFolder
+    /// The pid the gateway watches (`RELAY_PARENT_PID`).
+    public let parentPID: pid_t
 
     /// Plans the run.
-    public init(options: SingleRegionOptions) {
+    public init(options: SingleRegionOptions, parentPID: pid_t) {
         self.options = options
         self.state = options.run.state
+        self.parentPID = parentPID
     }
 
     /// The cluster: labelled with the region id, on a free port.
@@ -43,7 +46,7 @@ public struct SingleRegionPlan: Sendable {
             "RELAY_DB_NAME": database, "RELAY_DB_USER": database, "RELAY_PRIVATE_KEY_FILE": state.keys.appendingPathComponent(sealKeyName).path,
             "RELAY_API_HOST": "127.0.0.1", "RELAY_API_PORT": "\(options.gatewayPort)", "RELAY_POLICY_DIR": options.run.policyDirectory,
             "RELAY_JWT_SECRET": jwtSecret, "RELAY_AUTH_REQUIRED": "\(options.run.authRequired)",
-            "RELAY_POLICY_ENGINE": options.run.policyEngine,
+            "RELAY_POLICY_ENGINE": options.run.policyEngine, "RELAY_PARENT_PID": "\(parentPID)",
         ]
         if let opaURL { environment["RELAY_OPA_URL"] = opaURL }
         return ChildProcessSpec(

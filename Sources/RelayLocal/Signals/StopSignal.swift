@@ -10,7 +10,8 @@ import Musl
 import Darwin
 #endif
 
-/// The request to stop a local run: a termination signal, or ``raise(_:)``. Created at the very start of a run, so a signal
+/// The request to stop a local run: a termination signal, the end of the supervising process
+/// (see ``SupervisorWatch``), or ``raise(_:)``. Created at the very start of a run, so a signal
 /// during start-up also tears down what was started.
 ///
 /// Signals are caught with Dispatch sources after setting them to `SIG_IGN` (process-wide, and
@@ -23,6 +24,10 @@ public final class StopSignal: Sendable {
     public enum Cause: Equatable, Sendable, CustomStringConvertible {
         /// A signal to this process.
         case signal(Int32)
+        /// The supervising process (`RELAY_PARENT_PID`) is gone.
+        case supervisorGone(pid_t)
+        /// The supervising process is stopping on `signal` and waits for us (GNU make on SIGINT).
+        case supervisorStopping(pid_t, signal: Int32)
         /// ``raise(_:)`` without a cause.
         case requested
 
@@ -30,6 +35,8 @@ public final class StopSignal: Sendable {
         public var description: String {
             switch self {
             case .signal(let n): return "signal \(n)"
+            case .supervisorGone(let pid): return "parent process \(pid) is gone"
+            case .supervisorStopping(let pid, let n): return "parent process \(pid) is stopping on signal \(n)"
             case .requested: return "stop requested"
             }
         }
@@ -52,9 +59,11 @@ public final class StopSignal: Sendable {
 
     private let state = Mutex(State())
     private let sources = Mutex<Sources?>(nil)
+    private let watch = Mutex<SupervisorWatch?>(nil)
 
-    /// Starts listening for `signals`.
-    public init(catching signals: [Int32] = StopSignal.terminationSignals) {
+    /// Starts listening for `signals` and, when `supervisor` is given, watching that process
+    /// four times a second.
+    public init(catching signals: [Int32] = StopSignal.terminationSignals, supervisor: pid_t? = nil) {
         var made: [any DispatchSourceProtocol] = []
         for sig in signals {
             signal(sig, SIG_IGN)
@@ -63,12 +72,29 @@ public final class StopSignal: Sendable {
             source.resume()
             made.append(source)
         }
+        if let supervisor {
+            watch.withLock { $0 = SupervisorWatch(pid: supervisor) }
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now(), repeating: .milliseconds(250))
+            timer.setEventHandler { [weak self] in
+                guard let self else { return }
+                let observation = SupervisorWatch.Observation.of(supervisor)
+                switch self.watch.withLock({ $0?.observe(observation) }) {
+                case .gone: self.raise(.supervisorGone(supervisor))
+                case .stopping(let n): self.raise(.supervisorStopping(supervisor, signal: n))
+                case nil: break
+                }
+            }
+            timer.resume()
+            made.append(timer)
+        }
         sources.withLock { $0 = Sources(made) }
     }
 
-    /// A stop signal for the `relay-local` command: SIGINT, SIGTERM and SIGHUP.
-    public static func forCommand() -> StopSignal {
-        StopSignal()
+    /// A stop signal for the `relay-local` command: SIGINT, SIGTERM and SIGHUP, and the process
+    /// named by `RELAY_PARENT_PID` in `environment` when set.
+    public static func forCommand(environment: [String: String] = ProcessInfo.processInfo.environment) -> StopSignal {
+        StopSignal(supervisor: SupervisorWatch.supervisorPID(in: environment))
     }
 
     deinit {
