@@ -141,6 +141,9 @@ let package = Package(
                 "RelayLocal", .product(name: "Logging", package: "swift-log"),
                 // ComposeFileTests: the container files against the region files and the policies.
                 "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
+                // TrafficGeneratorTests: a loopback HTTP server that answers like a gateway.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(
             name: "RelayGatewayTests",
