@@ -26,9 +26,14 @@ struct SupervisorWatch: Sendable {
         /// nil when unreadable.
         var masks: SignalMasks?
 
-        /// Reads `/proc/<pid>/stat` and `/proc/<pid>/status`.
+        /// Reads `/proc/<pid>/stat` and `/proc/<pid>/status`. Without `/proc` (macOS) only
+        /// whether the process exists is known, so only its end is seen.
         static func of(_ pid: pid_t) -> Observation {
-            Observation(stat: ProcFS.stat(pid), masks: SignalMasks.of(pid))
+            guard ProcFS.isAvailable else {
+                let exists = kill(pid, 0) == 0 || errno != ESRCH
+                return Observation(stat: exists ? ProcFS.Stat(state: "S", parentPID: 0, processGroup: 0, startTime: 0) : nil, masks: nil)
+            }
+            return Observation(stat: ProcFS.stat(pid), masks: SignalMasks.of(pid))
         }
     }
 
