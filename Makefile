@@ -4,20 +4,28 @@ CONFIG ?= debug
 
 .PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication soak clean
 
+# Extra `relay-local up` flags for run and run-single, e.g. RUN_FLAGS='--traffic-rate 0'.
+RUN_FLAGS ?=
+# How run and run-single start relay-local: `exec`, so that it replaces the recipe's shell and a
+# SIGTERM that make passes on reaches it; RELAY_PARENT_PID=make's pid, so that it also stops
+# when make is signalled alone (make does not pass SIGINT on: it waits for its recipe) or dies.
+RELAY_LOCAL = RELAY_PARENT_PID=$$PPID exec .build/$(CONFIG)/relay-local
+
 ## run: the three local regions of regions/local (PostgreSQL + gateway + relay-dr each, replicating)
-## with demo traffic; `relay-dr status --regions-dir regions/local` shows the lag; Ctrl-C stops everything.
+## with demo traffic; `relay-dr status --regions-dir regions/local` shows the lag; Ctrl-C stops everything
+## (so does SIGINT or SIGTERM to make alone).
 ## RELAY_POLICY_ENGINE=opa make run also starts the local OPA server and pushes the compiled policies.
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product relay-gateway
 	$(SWIFT) build -c $(CONFIG) --product relay-dr
 	$(SWIFT) build -c $(CONFIG) --product relay-local
-	.build/$(CONFIG)/relay-local up --regions regions/local --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}"
+	$(RELAY_LOCAL) up --regions regions/local --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}" $(RUN_FLAGS)
 
 ## run-single: one local region (PostgreSQL + gateway with its embedded chainer) on port 8000.
 run-single: deps
 	$(SWIFT) build -c $(CONFIG) --product relay-gateway
 	$(SWIFT) build -c $(CONFIG) --product relay-local
-	.build/$(CONFIG)/relay-local up --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}"
+	$(RELAY_LOCAL) up --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}" $(RUN_FLAGS)
 
 ## test: the whole test suite (starts its own PostgreSQL clusters and OPA servers).
 test: deps

@@ -89,10 +89,17 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json")]
         ),
-        // Temporary local PostgreSQL clusters for tests and the local-run command.
+        // Temporary local PostgreSQL clusters for tests; the local run (regions, their processes,
+        // traffic) behind relay-local.
         .target(
             name: "RelayLocal",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RelayCore",
+                // OPA policies for --policy-engine opa; relay-dr's status for the --once check.
+                "RelayPolicy", "RelayReplication",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .executableTarget(
             name: "relay-gateway",
@@ -115,9 +122,9 @@ let package = Package(
         .executableTarget(
             name: "relay-local",
             dependencies: [
-                "RelayLocal", "RelayCore", "RelayPolicy", "RelayReplication",
+                "RelayLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Helpers shared by the test targets (evidence folders, log files, temporary folders).
@@ -147,6 +154,9 @@ let package = Package(
                 "RelayLocal", "RelayTestSupport", .product(name: "Logging", package: "swift-log"),
                 // ComposeFileTests: the container files against the region files and the policies.
                 "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
+                // TrafficGeneratorTests: a loopback HTTP server that answers like a gateway.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(
             name: "RelayGatewayTests",

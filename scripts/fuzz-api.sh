@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz the gateway's HTTP API v1 with schemathesis, driven by the OpenAPI document in the repo.
 #
-#   scripts/fuzz-api.sh [BASE_URL]        # default http://127.0.0.1:8000 (start one with `make run`)
+#   scripts/fuzz-api.sh [BASE_URL]        # default http://127.0.0.1:8000 (`make run-single`; `make run` serves 8081-8083)
 #
 # Checks: no 5xx (`not_a_server_error`) and every documented response matches its schema
 # (`response_schema_conformance`). Exits non-zero on any failure, or when the time limit hits.

@@ -123,6 +123,7 @@ public final class PostgresCluster: Sendable {
     /// statements and psql meta-commands; each statement runs in its own transaction unless
     /// the script says otherwise. Throws ``PostgresClusterError/sqlFailed(database:sqlExcerpt:exitCode:stderrTail:)``
     /// with psql's error output on failure.
+    @discardableResult
     public func psql(_ sql: String, database: String = "postgres") async throws -> String {
         try ensureNotRemoved()
         let arguments = [

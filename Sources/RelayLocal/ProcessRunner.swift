@@ -69,8 +69,9 @@ struct ProcessOutput: Sendable {
 /// cooperative pool. Output goes to unlinked temporary files rather than pipes, so nothing
 /// needs draining while the child runs.
 enum ProcessRunner {
-    /// Runs `invocation` and returns its output, whatever its exit code.
-    static func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
+    /// Runs `invocation` and returns its output, whatever its exit code; `started` gets the
+    /// child's pid as soon as it runs (to signal it while it does).
+    static func run(_ invocation: ProcessInvocation, started pidHandler: @Sendable (pid_t) -> Void = { _ in }) async throws -> ProcessOutput {
         let control = RunControl()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProcessOutput, any Error>) in
@@ -81,6 +82,7 @@ enum ProcessRunner {
                     continuation.resume(throwing: error)
                     return
                 }
+                pidHandler(started.pid)
                 Thread.detachNewThread {
                     continuation.resume(returning: started.waitForExit(control: control))
                 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import RelayCore
+import RelayLocal
 
 /// `relay-local traffic`: fixed-rate validate (+ mark-executed) load on local gateways.
 struct Traffic: AsyncParsableCommand {
@@ -32,20 +32,9 @@ struct Traffic: AsyncParsableCommand {
         do {
             generator = try TrafficGenerator(gateways: gateway, rate: rate, executeEvery: executeEvery, maxInFlight: maxInFlight)
         } catch { throw ValidationError("\(error)") }
-        let began = ContinuousClock.now
-        let g = generator
-        let work = Task { await g.run(for: duration > 0 ? .milliseconds(Int(duration * 1000)) : nil) }
-        let stopper = Task {
-            await LocalProcess.waitForTerminationSignal()
-            work.cancel()
-        }
-        let s = await work.value
-        stopper.cancel()
-        let elapsed = ContinuousClock.now - began
-        let seconds = elapsed.inSeconds
-        print(
-            "RESULT validated=\(s.sent) approved=\(s.approved) denied=\(s.denied) executed=\(s.executed) errors=\(s.errors) skipped=\(s.skipped) "
-                + "seconds=\(String(format: "%.1f", seconds)) rate=\(String(format: "%.1f", Double(s.sent) / max(seconds, 0.001)))")
-        if let e = s.lastError { FileHandle.standardError.write(Data("last error: \(e)\n".utf8)) }
+        let (stats, elapsed) = await generator.run(
+            for: duration > 0 ? .milliseconds(Int(duration * 1000)) : nil, until: StopSignal(catching: [SIGINT, SIGTERM]))
+        print(stats.resultLine(elapsed: elapsed))
+        if let e = stats.lastError { FileHandle.standardError.write(Data("last error: \(e)\n".utf8)) }
     }
 }

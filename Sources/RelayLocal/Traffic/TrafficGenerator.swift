@@ -8,30 +8,20 @@ import Synchronization
 /// total rate (round robin), and marks every `executeEvery`-th approved seal executed.
 /// Requests due while `maxInFlight` are already outstanding are skipped and counted, so the rate
 /// never exceeds the target and a slow gateway cannot build an unbounded queue.
-final class TrafficGenerator: Sendable {
-    /// Counters, read while running and at the end.
-    struct Stats: Sendable {
-        var sent = 0
-        var approved = 0
-        var denied = 0
-        var errors = 0
-        var executed = 0
-        var skipped = 0
-        var lastError: String?
-    }
-
+public final class TrafficGenerator: Sendable {
     /// Gateway base URLs (`http://127.0.0.1:8081`); 127.0.0.1 only.
-    let gateways: [String]
+    public let gateways: [String]
     /// Requests per second, all gateways together.
-    let rate: Double
+    public let rate: Double
     /// Mark every n-th approved seal executed (0: never).
-    let executeEvery: Int
+    public let executeEvery: Int
     /// Largest number of requests outstanding.
-    let maxInFlight: Int
+    public let maxInFlight: Int
     let stats = Mutex(Stats())
     private let inFlight = Atomic<Int>(0)
 
-    init(gateways: [String], rate: Double, executeEvery: Int = 3, maxInFlight: Int = 256) throws {
+    /// Checks the settings: at least one gateway, all on loopback, a rate in (0, 100000].
+    public init(gateways: [String], rate: Double, executeEvery: Int = 3, maxInFlight: Int = 256) throws(TrafficError) {
         for url in gateways {
             guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
                 throw TrafficError("traffic goes to 127.0.0.1 only (got \(url))")
@@ -44,8 +34,12 @@ final class TrafficGenerator: Sendable {
         self.maxInFlight = max(1, maxInFlight)
     }
 
-    /// Sends until `duration` passes (or the task is cancelled when nil); returns the counters.
-    func run(for duration: Duration? = nil) async -> Stats {
+    /// The counters so far.
+    public var current: Stats { stats.withLock { $0 } }
+
+    /// Sends until `duration` passes, `count` requests were due, or the task is cancelled
+    /// (whichever comes first); waits for the requests in flight and returns the counters.
+    public func run(for duration: Duration? = nil, count: Int? = nil) async -> Stats {
         var config = HTTPClient.Configuration()
         config.timeout = .init(connect: .seconds(5), read: .seconds(30))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxInFlight / gateways.count))
@@ -58,7 +52,7 @@ final class TrafficGenerator: Sendable {
             let now = ContinuousClock.now
             let elapsed = now - start
             if let duration, elapsed >= duration { break }
-            let due = Int(elapsed.inSeconds * rate) + 1
+            let due = min(Int(elapsed.inSeconds * rate) + 1, count ?? .max)
             while issued < due {
                 issued += 1
                 if inFlight.load(ordering: .relaxed) >= maxInFlight {
@@ -73,6 +67,7 @@ final class TrafficGenerator: Sendable {
                     self.inFlight.subtract(1, ordering: .relaxed)
                 }
             }
+            if let count, issued >= count { break }
             try? await Task.sleep(until: now + tick)
         }
         // Let the requests in flight finish (each is bounded by the client's timeouts).
@@ -126,33 +121,5 @@ final class TrafficGenerator: Sendable {
         let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), (try? JSONParser.parse(Array(buffer: bytes))) ?? .null)
-    }
-}
-
-/// A traffic set-up error.
-struct TrafficError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-extension TrafficGenerator {
-    /// Runs until cancelled, appending a counters line to `log` every 10 s; returns the totals.
-    func reporting(to log: URL) async -> Stats {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let reporter = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(10))
-                let s = stats.withLock { $0 }
-                let line = "\(Date()) validated=\(s.sent) approved=\(s.approved) denied=\(s.denied) executed=\(s.executed) errors=\(s.errors) skipped=\(s.skipped)\(s.lastError.map { " last_error=\($0)" } ?? "")\n"
-                if let h = try? FileHandle(forWritingTo: log) {
-                    _ = try? h.seekToEnd()
-                    h.write(Data(line.utf8))
-                    try? h.close()
-                }
-            }
-        }
-        let totals = await run()
-        reporter.cancel()
-        return totals
     }
 }
