@@ -11,8 +11,8 @@ extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(3)))
 struct BadBatchTests {
     /// r2 has 10 chained decisions; r1 already applied r2's 1…5.
-    private func prepared(_ body: @Sendable @escaping (LocalRegions) async throws -> Void) async throws {
-        try await LocalRegions.with(start: ["r1"], configure: { $0.maxBodyBytes = 64 << 10 }) { regions in
+    private func prepared(_ body: @Sendable @escaping (TestRegions) async throws -> Void) async throws {
+        try await TestRegions.with(start: ["r1"], configure: { $0.maxBodyBytes = 64 << 10 }) { regions in
             for i in 0..<10 { try await regions.decide(in: "r2", amount: Double(i)) }
             try await regions.chainAll("r2")
             let first = try await regions.batch(of: "r2", from: 1, to: 5)
@@ -25,7 +25,7 @@ struct BadBatchTests {
 
     /// Posts `bytes` to r1 and checks the answer, the unchanged replica and the metric.
     private func refused(
-        _ regions: LocalRegions, _ bytes: [UInt8], status: Int, reason: String, origin: String = "r2",
+        _ regions: TestRegions, _ bytes: [UInt8], status: Int, reason: String, origin: String = "r2",
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let before = try await regions.replicaFingerprint("r1")

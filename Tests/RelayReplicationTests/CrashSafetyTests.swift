@@ -14,7 +14,7 @@ struct CrashSafetyTests {
     @Test func killingDaemonsAndAPeerDatabaseLosesAndDuplicatesNothing() async throws {
         let iterations = Int(ProcessInfo.processInfo.environment["RELAY_CRASH_ITERATIONS"] ?? "") ?? 30
         try #require(FileManager.default.isExecutableFile(atPath: ChainerProcess.executable), "build relay-dr first")
-        try await LocalRegions.with(dedicatedClusters: true, start: []) { regions in
+        try await TestRegions.with(dedicatedClusters: true, start: []) { regions in
             let dir = regions.evidence.directory
             try DRProcess.writeConfig(regions, to: dir)
             var procs: [String: DRProcess] = [:]

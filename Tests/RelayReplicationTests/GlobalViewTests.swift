@@ -10,9 +10,9 @@ import Testing
 extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(4)))
 struct GlobalViewTests {
-    private func gateway(_ regions: LocalRegions, _ id: String) -> String { "http://127.0.0.1:\(regions.node(id).gatewayPort)" }
+    private func gateway(_ regions: TestRegions, _ id: String) -> String { "http://127.0.0.1:\(regions.node(id).gatewayPort)" }
 
-    private func validate(_ regions: LocalRegions, in id: String) async throws -> String {
+    private func validate(_ regions: TestRegions, in id: String) async throws -> String {
         let body: JSONValue = [
             "manifest": [
                 "agent": ["agent_id": "agent_g", "org_id": "org_g"],
@@ -26,7 +26,7 @@ struct GlobalViewTests {
     }
 
     @Test func aSealFromOneRegionVerifiesEverywhereAndExecutesOnceAtHome() async throws {
-        try await LocalRegions.with { regions in
+        try await TestRegions.with { regions in
             for n in regions.nodes { try await regions.startGateway(n.id) }
             let seal = try await validate(regions, in: "r1")
             #expect(seal.hasPrefix("seal_r1_"))
@@ -69,7 +69,7 @@ struct GlobalViewTests {
     }
 
     @Test func whenTheHomeRegionIsUnreachableExecutionIsRefusedNamingIt() async throws {
-        try await LocalRegions.with { regions in
+        try await TestRegions.with { regions in
             for n in regions.nodes { try await regions.startGateway(n.id) }
             let seal = try await validate(regions, in: "r1")
             #expect(try await regions.waitUntilConverged())

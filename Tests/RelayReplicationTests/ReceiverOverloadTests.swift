@@ -14,7 +14,7 @@ extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(5)))
 struct ReceiverOverloadTests {
     @Test func aHeldUpApplyNeitherExhaustsThePoolNorSilencesTheReceiverAndReplicationResumes() async throws {
-        try await LocalRegions.with(["r1", "r2"], configure: {
+        try await TestRegions.with(["r1", "r2"], configure: {
             $0.shipper.requestTimeout = .seconds(1)
             $0.shipper.maxRecords = 10
             $0.stallAfter = .seconds(3)

@@ -9,7 +9,7 @@ extension MultiRegionSuites {
 @Suite(.timeLimit(.minutes(5)))
 struct ReplicationTests {
     @Test func writesInEachRegionReachTheOtherTwoAndEveryCopyVerifies() async throws {
-        try await LocalRegions.with { regions in
+        try await TestRegions.with { regions in
             for round in 0..<5 {
                 for n in regions.nodes { try await regions.decide(in: n.id, amount: Double(round * 1000 + 7)) }
             }
@@ -41,7 +41,7 @@ struct ReplicationTests {
     @Test func tinyBatchesWithManyInFlightArriveWholeAndInOrder() async throws {
         // Two records per batch, eight in flight per peer: batches overtake each other on the
         // wire; the receivers wait for predecessors, so no gap is ever answered.
-        try await LocalRegions.with(configure: {
+        try await TestRegions.with(configure: {
             $0.shipper.maxRecords = 2
             $0.shipper.window = 8
         }) { regions in
@@ -57,7 +57,7 @@ struct ReplicationTests {
     }
 
     @Test func aPeerDownForAWhileCatchesUpAndLagReturnsToZero() async throws {
-        try await LocalRegions.with { regions in
+        try await TestRegions.with { regions in
             await regions.stop("r3")
             for i in 0..<30 { try await regions.decide(in: "r1", amount: Double(i)) }
             // r1 → r3 lag grows while r3 is down (r1 → r2 stays near 0).

@@ -8,7 +8,7 @@ import Testing
 @Suite(.timeLimit(.minutes(5)))
 struct StatusTests {
     @Test func liveRegionsAreAllReachableWithZeroLagOnceConverged() async throws {
-        try await LocalRegions.with { regions in
+        try await TestRegions.with { regions in
             for n in regions.nodes { try await regions.decide(in: n.id) }
             #expect(try await regions.waitUntilConverged())
             let status = await StatusProbe(regions: regions.regions).run()
@@ -23,7 +23,7 @@ struct StatusTests {
     }
 
     @Test func aRegionWhoseDaemonDoesNotAnswerIsReportedUnreachableAndFailsTheCheck() async throws {
-        try await LocalRegions.with { regions in
+        try await TestRegions.with { regions in
             try await regions.decide(in: "r1")
             // A fourth region in the file set whose relay-dr is not running (nothing listens there).
             var silent = try #require(regions.regions.region("r2"))

@@ -23,7 +23,7 @@ struct TLSReplicationTests {
     @Test func twoRegionsReplicateOverMutualTLSAndClientsWithoutTheRightCertificateAreRefused() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ChainerProcess.executable), "build relay-dr first")
         try await TestPKI.with { pki in
-            try await LocalRegions.with(["r1", "r2"], start: []) { regions in
+            try await TestRegions.with(["r1", "r2"], start: []) { regions in
                 try await TemporaryDirectory.with(prefix: "relay-tls-") { temporary in
                     let dir = temporary.url
                     try DRProcess.writeConfig(regions, to: dir, drScheme: "https")
@@ -92,7 +92,7 @@ struct TLSReplicationTests {
         try #require(FileManager.default.isExecutableFile(atPath: ChainerProcess.executable), "build relay-dr first")
         try await TestPKI.with { pki in
             // The settings are checked before the database is used: no cluster of its own needed.
-            try await LocalRegions.with(["r1", "r2"], dedicatedClusters: false, start: []) { regions in
+            try await TestRegions.with(["r1", "r2"], dedicatedClusters: false, start: []) { regions in
                 try await TemporaryDirectory.with(prefix: "relay-tls-bad-") { temporary in
                     let dir = temporary.url
                     try DRProcess.writeConfig(regions, to: dir, drScheme: "https")

@@ -2,7 +2,7 @@ import Foundation
 import RelayCore
 import RelayLocal
 
-/// `relay-dr run` as a separate process for one region of a `LocalRegions` set (so it can be
+/// `relay-dr run` as a separate process for one region of a `TestRegions` set (so it can be
 /// killed with SIGKILL), configured from region files and key files written to a temp directory.
 final class DRProcess: @unchecked Sendable {
     let process: Process
@@ -10,7 +10,7 @@ final class DRProcess: @unchecked Sendable {
 
     /// Writes `regions`' files (YAML, as an operator would) and 0600 ledger key files under `dir`;
     /// `drScheme` is the scheme of every `dr_url` (`https` for relay-drs serving TLS).
-    static func writeConfig(_ regions: LocalRegions, to dir: URL, drScheme: String = "http") throws {
+    static func writeConfig(_ regions: TestRegions, to dir: URL, drScheme: String = "http") throws {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("regions"), withIntermediateDirectories: true)
         for n in regions.nodes {
             let yaml = """
@@ -48,7 +48,7 @@ final class DRProcess: @unchecked Sendable {
 
     /// Starts `relay-dr run` for region `id` (config written by `writeConfig` in `dir`), with
     /// `settings` added to its environment.
-    static func start(_ regions: LocalRegions, _ id: String, dir: URL, settings: [String: String] = [:]) throws -> DRProcess {
+    static func start(_ regions: TestRegions, _ id: String, dir: URL, settings: [String: String] = [:]) throws -> DRProcess {
         let log = dir.appendingPathComponent("relay-dr-\(id).log")
         return DRProcess(process: try launch(regions, id, dir: dir, settings: settings, log: log), log: log)
     }
@@ -56,7 +56,7 @@ final class DRProcess: @unchecked Sendable {
     /// Runs `relay-dr run` for region `id` until it exits by itself (a configuration it refuses);
     /// nil when it is still running after `timeout` (then it is killed).
     static func runUntilExit(
-        _ regions: LocalRegions, _ id: String, dir: URL, settings: [String: String], timeout: Duration = .seconds(30)
+        _ regions: TestRegions, _ id: String, dir: URL, settings: [String: String], timeout: Duration = .seconds(30)
     ) async throws -> (status: Int32, output: String)? {
         let log = dir.appendingPathComponent("relay-dr-\(id)-\(UUID()).log")
         let p = try launch(regions, id, dir: dir, settings: settings, log: log)
@@ -68,7 +68,7 @@ final class DRProcess: @unchecked Sendable {
         return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
-    private static func launch(_ regions: LocalRegions, _ id: String, dir: URL, settings: [String: String], log: URL) throws -> Process {
+    private static func launch(_ regions: TestRegions, _ id: String, dir: URL, settings: [String: String], log: URL) throws -> Process {
         let n = regions.node(id)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ChainerProcess.executable)

@@ -18,7 +18,7 @@ import Synchronization
 /// for the oldest transaction of the whole cluster, so regions sharing the test process's cluster
 /// would wait for other tests), a relay-dr daemon each on a loopback port, real Ed25519 ledger
 /// keys, one region set.
-final class LocalRegions: Sendable {
+final class TestRegions: Sendable {
     struct Node: Sendable {
         let id: String
         let cluster: PostgresCluster
@@ -71,7 +71,7 @@ final class LocalRegions: Sendable {
     static func with<T: Sendable>(
         _ ids: [String] = ["r1", "r2", "r3"], dedicatedClusters: Bool = true, start: [String]? = nil,
         configure: @escaping @Sendable (inout DRConfiguration) -> Void = { _ in },
-        _ body: @Sendable (LocalRegions) async throws -> T
+        _ body: @Sendable (TestRegions) async throws -> T
     ) async throws -> T {
         try await Evidence.with("regions") { evidence in
             let owned = Mutex<[PostgresCluster]>([])
@@ -97,7 +97,7 @@ final class LocalRegions: Sendable {
 
     private static func running<T: Sendable>(
         _ ids: [String], dedicatedClusters: Bool, start: [String]?, configure: @escaping @Sendable (inout DRConfiguration) -> Void,
-        evidence: Evidence, owned: borrowing Mutex<[PostgresCluster]>, _ body: @Sendable (LocalRegions) async throws -> T
+        evidence: Evidence, owned: borrowing Mutex<[PostgresCluster]>, _ body: @Sendable (TestRegions) async throws -> T
     ) async throws -> T {
         var nodes: [Node] = []
         for id in ids {
@@ -136,7 +136,7 @@ final class LocalRegions: Sendable {
                         RegionKey(purpose: .ledger, publicKey: n.ledgerKey.publicKey, validFrom: epoch),
                     ])
             })
-        let set = LocalRegions(nodes: nodes, regions: regions, evidence: evidence)
+        let set = TestRegions(nodes: nodes, regions: regions, evidence: evidence)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for n in nodes { group.addTask { await n.database.run() } }
             defer { group.cancelAll() }
