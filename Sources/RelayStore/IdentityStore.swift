@@ -24,32 +24,6 @@ public struct Agent: Sendable, Equatable {
     public var isActive: Bool
 }
 
-/// One authentication or authorization outcome (immutable once written).
-public struct AuthEvent: Sendable, Equatable {
-    public var type: String
-    public var success: Bool
-    public var agentID: String?
-    public var orgID: String?
-    public var endpoint: String?
-    public var clientIP: String?
-    /// Why it failed (never a token or secret).
-    public var reason: String?
-
-    /// Creates an event.
-    public init(
-        type: String, success: Bool, agentID: String? = nil, orgID: String? = nil, endpoint: String? = nil,
-        clientIP: String? = nil, reason: String? = nil
-    ) {
-        self.type = type
-        self.success = success
-        self.agentID = agentID
-        self.orgID = orgID
-        self.endpoint = endpoint
-        self.clientIP = clientIP
-        self.reason = reason
-    }
-}
-
 /// Organizations, agents and the auth event log.
 public struct IdentityStore: Sendable {
     let database: Database
@@ -168,10 +142,7 @@ public struct IdentityStore: Sendable {
     public func record(
         _ e: AuthEvent, region: String, now: Timestamp, eventID: UUID = UUID(), on connection: PostgresConnection? = nil
     ) async throws {
-        let record = LedgerRecord.authEvent(
-            AuthEventRecord(
-                eventID: eventID.uuidString.lowercased(), eventType: e.type, success: e.success, agentID: e.agentID,
-                orgID: e.orgID, endpoint: e.endpoint, clientIP: e.clientIP, reason: e.reason, createdAt: now))
+        let record = LedgerRecord.authEvent(AuthEventRecord(eventID: eventID.uuidString.lowercased(), event: e, createdAt: now))
         let statement: PostgresQuery = try """
             WITH e AS (
                 INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, client_ip, reason, created_at)

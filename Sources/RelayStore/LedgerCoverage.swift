@@ -160,9 +160,12 @@ public struct LedgerCoverage: Sendable {
         case .authEvent:
             return .authEvent(
                 AuthEventRecord(
-                    eventID: subject, eventType: try r.get("event_type"), success: try r.get("success"),
-                    agentID: try r.get("agent_id"), orgID: try r.get("org_id"), endpoint: try r.get("endpoint"),
-                    clientIP: try r.get("client_ip"), reason: try r.get("reason"), createdAt: try r.timestamp("created_at")))
+                    eventID: subject,
+                    event: AuthEvent(
+                        type: try r.get("event_type"), success: try r.get("success"), agentID: try r.get("agent_id"),
+                        orgID: try r.get("org_id"), endpoint: try r.get("endpoint"), clientIP: try r.get("client_ip"),
+                        reason: try r.get("reason")),
+                    createdAt: try r.timestamp("created_at")))
         case .sealExecuted, .regionControl:
             return nil
         }
