@@ -138,7 +138,7 @@ struct BadBatchTests {
     @Test func aStaleEpochIsRefused() async throws {
         try await prepared { regions in
             // r1 has learnt of a takeover: r2's history now continues at epoch 2.
-            try await regions.node("r1").cluster.psql(
+            _ = try await regions.node("r1").cluster.psql(
                 "UPDATE replica_heads SET epoch = 2 WHERE origin = 'r2'", database: regions.node("r1").databaseName)
             let next = try await regions.batch(of: "r2", from: 6, to: 10, batchNo: 2)
             try await refused(regions, CanonicalJSON.bytes(next.json), status: 409, reason: "stale_epoch")
