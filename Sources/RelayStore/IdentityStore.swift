@@ -24,32 +24,6 @@ public struct Agent: Sendable, Equatable {
     public var isActive: Bool
 }
 
-/// One authentication or authorization outcome (immutable once written).
-public struct AuthEvent: Sendable, Equatable {
-    public var type: String
-    public var success: Bool
-    public var agentID: String?
-    public var orgID: String?
-    public var endpoint: String?
-    public var clientIP: String?
-    /// Why it failed (never a token or secret).
-    public var reason: String?
-
-    /// Creates an event.
-    public init(
-        type: String, success: Bool, agentID: String? = nil, orgID: String? = nil, endpoint: String? = nil,
-        clientIP: String? = nil, reason: String? = nil
-    ) {
-        self.type = type
-        self.success = success
-        self.agentID = agentID
-        self.orgID = orgID
-        self.endpoint = endpoint
-        self.clientIP = clientIP
-        self.reason = reason
-    }
-}
-
 /// Organizations, agents and the auth event log.
 public struct IdentityStore: Sendable {
     let database: Database
@@ -69,18 +43,10 @@ public struct IdentityStore: Sendable {
         let agent = Agent(
             agentID: "agent_" + Hex.random(bytes: 8), orgID: org.orgID, region: region, agentName: initialAgentName,
             description: nil, createdAt: now, isActive: true)
+        let record = LedgerRecord.orgRegistered(
+            OrgRecord(orgID: org.orgID, orgName: name, contactEmail: contactEmail, createdAt: now))
         try await database.transaction("register organization \(org.orgID)") { conn in
-            let record = LedgerRecord.orgRegistered(
-                OrgRecord(orgID: org.orgID, orgName: name, contactEmail: contactEmail, createdAt: now))
-            try await conn.query(
-                """
-                WITH o AS (
-                    INSERT INTO organizations (org_id, region, org_name, contact_email, created_at)
-                    VALUES (\(org.orgID), \(region), \(name), \(contactEmail), \(now.iso8601)::timestamptz)
-                )
-                INSERT INTO ledger_records (region, kind, subject, body)
-                VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-                """, logger: database.logger)
+            try await conn.query(try record.write(region: region), logger: database.logger)
             try await insert(agent, on: conn)
         }
         return (org, agent)
@@ -98,15 +64,7 @@ public struct IdentityStore: Sendable {
     private func insert(_ a: Agent, on conn: PostgresConnection) async throws {
         let record = LedgerRecord.agentRegistered(
             AgentRecord(agentID: a.agentID, orgID: a.orgID, agentName: a.agentName, description: a.description, createdAt: a.createdAt))
-        try await conn.query(
-            """
-            WITH a AS (
-                INSERT INTO agents (agent_id, org_id, region, agent_name, description, created_at)
-                VALUES (\(a.agentID), \(a.orgID), \(a.region), \(a.agentName), \(a.description), \(a.createdAt.iso8601)::timestamptz)
-            )
-            INSERT INTO ledger_records (region, kind, subject, body)
-            VALUES (\(a.region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-            """, logger: database.logger)
+        try await conn.query(try record.write(region: a.region), logger: database.logger)
     }
 
     /// The organization `orgID` with its agent count; nil when unknown.
@@ -168,19 +126,8 @@ public struct IdentityStore: Sendable {
     public func record(
         _ e: AuthEvent, region: String, now: Timestamp, eventID: UUID = UUID(), on connection: PostgresConnection? = nil
     ) async throws {
-        let record = LedgerRecord.authEvent(
-            AuthEventRecord(
-                eventID: eventID.uuidString.lowercased(), eventType: e.type, success: e.success, agentID: e.agentID,
-                orgID: e.orgID, endpoint: e.endpoint, clientIP: e.clientIP, reason: e.reason, createdAt: now))
-        let statement: PostgresQuery = try """
-            WITH e AS (
-                INSERT INTO auth_events (event_id, region, event_type, success, agent_id, org_id, endpoint, client_ip, reason, created_at)
-                VALUES (\(record.subject)::uuid, \(region), \(e.type), \(e.success), \(e.agentID), \(e.orgID), \(e.endpoint),
-                    \(e.clientIP), \(e.reason), \(now.iso8601)::timestamptz)
-            )
-            INSERT INTO ledger_records (region, kind, subject, body)
-            VALUES (\(region), \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)))
-            """
+        let record = LedgerRecord.authEvent(AuthEventRecord(eventID: eventID.uuidString.lowercased(), event: e, createdAt: now))
+        let statement = try record.write(region: region)
         return try await database.operation("record \(record.kind.rawValue) \(record.subject)") { client in
             if let connection {
                 try await connection.query(statement, logger: database.logger)

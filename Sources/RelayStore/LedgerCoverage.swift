@@ -40,58 +40,21 @@ public struct LedgerCoverage: Sendable {
 
     /// Every (row, entry) pair of `kind` in `region`. `.sealExecuted` is read by `forEachExecution`.
     public func forEachPair(kind: LedgerKind, region: String, _ body: (LedgerPair) async throws -> Void) async throws {
+        let tables = kind.tables
+        guard let first = tables.first else { return }
         return try await database.operation("read \(region)'s \(kind.rawValue) rows next to their ledger entries") { client in
-            let rows: PostgresRowSequence
-            switch kind {
-            case .manifest:
-                rows = try await client.query(
-                    """
-                    SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
-                    FROM (SELECT m.manifest_id::text AS subject, m.version,
-                            \(unescaped: SQL.micros("m.manifest_timestamp", as: "manifest_timestamp")), m.agent_id, m.org_id,
-                            m.user_id, m.provider, m.method, m.parameters::text AS parameters, m.reasoning, m.confidence_score,
-                            m.context::text AS context, m.environment, m.approved, m.denial_reason, m.policy_version,
-                            \(unescaped: SQL.micros("m.created_at", as: "created_at")),
-                            s.seal_id, s.approved AS seal_approved, s.policy_version AS seal_policy_version,
-                            s.denial_reason AS seal_denial_reason, s.key_id, s.public_key, s.signature, s.signed_payload,
-                            \(unescaped: SQL.micros("s.issued_at", as: "issued_at")),
-                            \(unescaped: SQL.micros("s.expires_at", as: "expires_at"))
-                          FROM manifests m LEFT JOIN seals s ON s.manifest_id = m.manifest_id WHERE m.region = \(region)) d
-                    FULL JOIN (\(unescaped: try Self.entries(kind: .manifest, region: region))) l
-                        ON l.subject = d.subject
-                    """, logger: database.logger)
-            case .orgRegistered:
-                rows = try await client.query(
-                    """
-                    SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
-                    FROM (SELECT org_id AS subject, org_name, contact_email, \(unescaped: SQL.micros("created_at", as: "created_at"))
-                          FROM organizations WHERE region = \(region)) d
-                    FULL JOIN (\(unescaped: try Self.entries(kind: .orgRegistered, region: region))) l
-                        ON l.subject = d.subject
-                    """, logger: database.logger)
-            case .agentRegistered:
-                rows = try await client.query(
-                    """
-                    SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
-                    FROM (SELECT agent_id AS subject, org_id, agent_name, description,
-                            \(unescaped: SQL.micros("created_at", as: "created_at"))
-                          FROM agents WHERE region = \(region)) d
-                    FULL JOIN (\(unescaped: try Self.entries(kind: .agentRegistered, region: region))) l
-                        ON l.subject = d.subject
-                    """, logger: database.logger)
-            case .authEvent:
-                rows = try await client.query(
-                    """
-                    SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
-                    FROM (SELECT event_id::text AS subject, event_type, success, agent_id, org_id, endpoint, client_ip, reason,
-                            \(unescaped: SQL.micros("created_at", as: "created_at"))
-                          FROM auth_events WHERE region = \(region)) d
-                    FULL JOIN (\(unescaped: try Self.entries(kind: .authEvent, region: region))) l
-                        ON l.subject = d.subject
-                    """, logger: database.logger)
-            case .sealExecuted, .regionControl:
-                return
-            }
+            // The row's columns, generated from the record schemas like the statements that wrote
+            // them; the tables after the first hang off it (a seal off its manifest).
+            let columns = tables.flatMap { table in table.fields.map { $0.select(from: table.alias, as: Self.label($0, in: table)) } }
+            let from = ([first.name + " " + first.alias] + tables.dropFirst().map { $0.join(to: first) }).joined(separator: " ")
+            let rows = try await client.query(
+                """
+                SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
+                FROM (SELECT \(unescaped: "\(first.alias).\(first.key.name)::text") AS subject, \(unescaped: columns.joined(separator: ", "))
+                      FROM \(unescaped: from) WHERE \(unescaped: first.alias).region = \(region)) d
+                FULL JOIN (\(unescaped: try Self.entries(kind: kind, region: region))) l
+                    ON l.subject = d.subject
+                """, logger: database.logger)
             for try await row in rows {
                 let r = row.makeRandomAccess()
                 let seq = try r.get("seq", as: Int64?.self)
@@ -101,15 +64,44 @@ public struct LedgerCoverage: Sendable {
                 let entrySubject = try r.get("entry_subject", as: String?.self)
                 var record: LedgerRecord? = nil
                 var rowNote: String? = nil
-                if rowSubject != nil {
-                    record = try Self.record(kind: kind, row: r)
-                    if record == nil { rowNote = "the manifest row is there but its seal row is missing" }
+                if let rowSubject {
+                    (record, rowNote) = try Self.record(kind: kind, subject: rowSubject, tables: tables, row: r)
                 }
                 try await body(
                     LedgerPair(
                         kind: kind, subject: rowSubject ?? entrySubject ?? "?", seq: seq,
                         ledgerBody: try r.get("body", as: Data?.self).map(Array.init), row: record, rowNote: rowNote))
             }
+        }
+    }
+
+    /// The label a field of `table` is selected as (tables of one kind share column names).
+    private static func label(_ field: FieldSpec, in table: RecordTable) -> String {
+        "\(table.alias)_\(field.name)"
+    }
+
+    /// The row read back as the body it would have been written from, then as a record; or why
+    /// there is no record although the first table's row exists.
+    private static func record(
+        kind: LedgerKind, subject: String, tables: [RecordTable], row r: PostgresRandomAccessRow
+    ) throws -> (LedgerRecord?, String?) {
+        var body: [String: JSONValue] = [kind.subjectField: .string(subject)]
+        for table in tables {
+            guard try !table.key.member(in: r, label: label(table.key, in: table)).isNull else {
+                return (nil, "the \(tables[0].noun) row is there but its \(table.noun) row is missing")
+            }
+            var object: [String: JSONValue] = [:]
+            for field in table.fields { object[field.name] = try field.member(in: r, label: label(field, in: table)) }
+            if let member = table.member {
+                body[member] = .object(object)
+            } else {
+                body.merge(object) { $1 }
+            }
+        }
+        do {
+            return (try LedgerRecord(kind: kind, body: .object(body)), nil)
+        } catch {
+            throw StoreError.corruptRow("\(tables[0].noun) row \(subject) is not a \(kind.rawValue) record: \(error)")
         }
     }
 
@@ -124,48 +116,6 @@ public struct LedgerCoverage: Sendable {
         FROM ledger_records r LEFT JOIN ledger l ON l.record_id = r.id LEFT JOIN ledger_heads h ON h.region = r.region
         WHERE r.region = \(try SQL.regionLiteral(region)) AND r.kind = '\(kind.rawValue)'
         """
-    }
-
-    private static func record(kind: LedgerKind, row r: PostgresRandomAccessRow) throws -> LedgerRecord? {
-        let subject: String = try r.get("subject")
-        switch kind {
-        case .manifest:
-            let manifest = ManifestRecord(
-                manifestID: subject, version: try r.get("version"), manifestTimestamp: try r.timestamp("manifest_timestamp"),
-                agentID: try r.get("agent_id"), orgID: try r.get("org_id"), userID: try r.get("user_id"),
-                provider: try r.get("provider"), method: try r.get("method"), parameters: try r.jsonObject("parameters"),
-                reasoning: try r.get("reasoning"), confidenceScore: try r.get("confidence_score"),
-                context: try r.get("context", as: String?.self) == nil ? nil : try r.jsonObject("context"),
-                environment: try r.get("environment"), approved: try r.get("approved"),
-                denialReason: try r.get("denial_reason"), policyVersion: try r.get("policy_version"),
-                createdAt: try r.timestamp("created_at"))
-            guard let sealID = try r.get("seal_id", as: String?.self) else { return nil }
-            let seal = SealRecord(
-                sealID: sealID, approved: try r.get("seal_approved"), policyVersion: try r.get("seal_policy_version"),
-                denialReason: try r.get("seal_denial_reason"), keyID: try r.get("key_id"),
-                publicKey: Array(try r.get("public_key", as: Data.self)), signature: Array(try r.get("signature", as: Data.self)),
-                signedPayload: Array(try r.get("signed_payload", as: Data.self)), issuedAt: try r.timestamp("issued_at"),
-                expiresAt: try r.timestamp("expires_at"))
-            return .manifest(manifest, seal)
-        case .orgRegistered:
-            return .orgRegistered(
-                OrgRecord(
-                    orgID: subject, orgName: try r.get("org_name"), contactEmail: try r.get("contact_email"),
-                    createdAt: try r.timestamp("created_at")))
-        case .agentRegistered:
-            return .agentRegistered(
-                AgentRecord(
-                    agentID: subject, orgID: try r.get("org_id"), agentName: try r.get("agent_name"),
-                    description: try r.get("description"), createdAt: try r.timestamp("created_at")))
-        case .authEvent:
-            return .authEvent(
-                AuthEventRecord(
-                    eventID: subject, eventType: try r.get("event_type"), success: try r.get("success"),
-                    agentID: try r.get("agent_id"), orgID: try r.get("org_id"), endpoint: try r.get("endpoint"),
-                    clientIP: try r.get("client_ip"), reason: try r.get("reason"), createdAt: try r.timestamp("created_at")))
-        case .sealExecuted, .regionControl:
-            return nil
-        }
     }
 
     /// Every seal of `region` that is executed or has a `seal_executed` entry, next to that entry.

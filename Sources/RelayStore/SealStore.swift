@@ -64,21 +64,29 @@ public struct SealStore: Sendable {
     public func markExecuted(id sealID: String, now: Timestamp, region: String) async throws -> ExecutionOutcome {
         return try await database.operation("execute seal \(sealID)") { client in
             let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
-            // The execution and its ledger record commit together (one statement): the outbox row is
-            // inserted only when the UPDATE changed a row.
-            let updated = try await client.query(
-                """
+            let body = record.body
+            let update = RecordUpdate.sealExecution
+            var statement = BoundStatement()
+            let set = try update.assignments(values: body, in: &statement)
+            let seal = try update.match("s", values: body, in: &statement)
+            let home = try statement.bind(region)
+            let at = try statement.bind(now.iso8601)
+            let kind = try statement.bind(record.kind.rawValue)
+            let subject = try statement.bind(record.subject)
+            let bytes = try statement.bind(Data(CanonicalJSON.bytes(body)))
+            // The execution and its ledger record commit together (one statement): the record is
+            // inserted only when the UPDATE changed a row. The columns it sets come from the body.
+            let sql = """
                 WITH u AS (
-                    UPDATE seals SET was_executed = true, executed_at = \(now.iso8601)::timestamptz
-                    WHERE seal_id = \(sealID) AND region = \(region) AND approved AND NOT was_executed
-                        AND expires_at > \(now.iso8601)::timestamptz
-                    RETURNING region, executed_at
+                    UPDATE seals s SET \(set)
+                    WHERE \(seal) AND s.region = \(home) AND s.approved AND NOT s.was_executed AND s.expires_at > \(at)::timestamptz
+                    RETURNING s.region, s.executed_at
                 ), r AS (
-                    INSERT INTO ledger_records (region, kind, subject, body)
-                    SELECT region, \(record.kind.rawValue), \(record.subject), \(Data(record.bodyBytes)) FROM u
+                    INSERT INTO ledger_records (region, kind, subject, body) SELECT region, \(kind), \(subject), \(bytes) FROM u
                 )
-                SELECT \(unescaped: SQL.micros("executed_at", as: "executed_at")) FROM u
-                """, logger: database.logger)
+                SELECT \(SQL.micros("executed_at", as: "executed_at")) FROM u
+                """
+            let updated = try await client.query(statement.query(sql), logger: database.logger)
             for try await (micros) in updated.decode(Int64.self) {
                 return .executed(at: Timestamp(microseconds: micros))
             }

@@ -152,8 +152,8 @@ struct BadBatchTests {
             let forged = (1...5).map { i in
                 LedgerRecord.authEvent(
                     AuthEventRecord(
-                        eventID: UUID().uuidString.lowercased(), eventType: "token", success: true, agentID: nil, orgID: nil,
-                        endpoint: "/fork/\(i)", clientIP: nil, reason: nil, createdAt: RelayClock.system.now()))
+                        eventID: UUID().uuidString.lowercased(), event: AuthEvent(type: "token", success: true, endpoint: "/fork/\(i)"),
+                        createdAt: RelayClock.system.now()))
             }
             let pending = forged.enumerated().map { i, r in
                 PendingRecord(id: Int64(i), kind: r.kind, body: r.bodyBytes, committedAt: RelayClock.system.now())

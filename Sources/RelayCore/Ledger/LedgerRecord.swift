@@ -29,38 +29,26 @@ public enum LedgerRecord: Sendable, Equatable {
         }
     }
 
-    /// The body as a JSON object.
+    /// The `manifest` body's member holding the `ManifestRecord` (next to the subject and the seal).
+    public static let manifestMember = "manifest"
+    /// The `manifest` body's member holding the `SealRecord`.
+    public static let sealMember = "seal"
+
+    /// The body as a JSON object, written by the records' schemas.
     public var body: JSONValue {
         switch self {
         case .manifest(let m, let s):
-            return .object(["manifest_id": .string(m.manifestID), "manifest": m.json, "seal": s.json])
-        case .sealExecuted(let id, let at):
-            return .object(["seal_id": .string(id), "executed_at": .string(at.iso8601)])
-        case .orgRegistered(let o):
-            return .object([
-                "org_id": .string(o.orgID), "org_name": .string(o.orgName),
-                "contact_email": .string(o.contactEmail), "created_at": .string(o.createdAt.iso8601),
+            .object([
+                LedgerKind.manifest.subjectField: .string(m.manifestID),
+                Self.manifestMember: ManifestRecord.schema.encode(m), Self.sealMember: SealRecord.schema.encode(s),
             ])
-        case .agentRegistered(let a):
-            return .object([
-                "agent_id": .string(a.agentID), "org_id": .string(a.orgID), "agent_name": .string(a.agentName),
-                "description": .optional(a.description), "created_at": .string(a.createdAt.iso8601),
-            ])
-        case .authEvent(let e):
-            return .object([
-                "event_id": .string(e.eventID), "event_type": .string(e.eventType), "success": .bool(e.success),
-                "agent_id": .optional(e.agentID), "org_id": .optional(e.orgID), "endpoint": .optional(e.endpoint),
-                "client_ip": .optional(e.clientIP), "reason": .optional(e.reason),
-                "created_at": .string(e.createdAt.iso8601),
-            ])
+        case .sealExecuted(let id, let at): SealExecutionRecord.schema.encode(SealExecutionRecord(sealID: id, executedAt: at))
+        case .orgRegistered(let o): OrgRecord.schema.encode(o)
+        case .agentRegistered(let a): AgentRecord.schema.encode(a)
+        case .authEvent(let e): AuthEventRecord.schema.encode(e)
         }
     }
 
     /// The canonical body bytes stored in `ledger_records` and hashed into the chain.
     public var bodyBytes: [UInt8] { CanonicalJSON.bytes(body) }
-}
-
-extension JSONValue {
-    /// `.string(s)` or `.null`.
-    static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
 }
