@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayCore
+import RelayLedger
 import RelayLocal
 @testable import RelayStore
 import Testing
@@ -175,7 +176,7 @@ struct RecordTableTests {
         let deadline = ContinuousClock.now + .seconds(120)
         while try await store.backlog(region: region).count > 0 {
             try #require(ContinuousClock.now < deadline, "records of \(region) still unchained")
-            if case .chained = try await store.chainStep(region: region) { continue }
+            if case .chained = try await ChainStore(database: db).step(region: region) { continue }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
