@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,18 +9,32 @@ import Musl
 import Darwin
 #endif
 
-/// Picks a free TCP port on 127.0.0.1 by binding port 0 and reading what the kernel chose.
+/// Free TCP ports on 127.0.0.1 for servers that tests and the local run start, stop and start again.
 public enum LoopbackPort {
+    /// Ports handed out by this process (never handed out twice, even before they are bound).
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port that is free now, outside the kernel's ephemeral range
+    /// (`/proc/sys/net/ipv4/ip_local_port_range`): a port from that range can be taken, while
+    /// its server is down for a restart, by any outgoing connection's local end, and then the
+    /// server can never bind it again for as long as that connection lives.
     public static func pickFree() throws -> Int {
-        let fd = try boundSocket(port: 0, reuseAddress: false)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        let candidates = outsideEphemeralRange()
+        for _ in 0..<200 {
+            let port = Int.random(in: candidates)
+            let fresh = handedOut.withLock { $0.insert(port).inserted }
+            if fresh, isFree(port) { return port }
         }
-        guard named == 0 else { throw failure("getsockname") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw PostgresClusterError.fileSystem(path: "127.0.0.1", reason: "no free port found in \(candidates) after 200 tries")
+    }
+
+    /// Ports below the ephemeral range (from 20000), or above it when there is no room below.
+    static func outsideEphemeralRange(_ text: String? = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) -> ClosedRange<Int> {
+        let bounds = (text ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
+        let (low, high) = bounds.count == 2 ? (bounds[0], bounds[1]) : (32768, 60999)
+        if low - 1 >= 20000 + 1000 { return 20000...(low - 1) }
+        if high + 1 + 1000 <= 65535 { return (high + 1)...65535 }
+        return 20000...65535
     }
 
     /// True when a server could bind `port` on 127.0.0.1 now (probed with `SO_REUSEADDR`, as

@@ -17,8 +17,9 @@ struct LocalRunTests {
 
     @Test func threeRegionsStartReplicateTrafficAndStopLeavingNothingRunning() async throws {
         let fm = FileManager.default
-        try await TemporaryDirectory.with(prefix: "relay-localrun-") { temporary in
-            let root = temporary.url
+        // The run's state folder (gateway and relay-dr logs) is kept, and named, if the test fails.
+        try await Evidence.with("localrun") { evidence in
+            let root = evidence.directory
             let regions = root.appendingPathComponent("regions")
             try fm.createDirectory(at: regions, withIntermediateDirectories: true)
             let source = Self.repository.appendingPathComponent("regions/local")
