@@ -76,8 +76,13 @@ struct CrashSafetyTests {
                 #expect(Set(mine.map(\.0)).count == mine.count)
                 for holder in regions.nodes where holder.id != origin.id {
                     let copy = try await regions.chain(of: origin.id, in: holder.id)
-                    #expect(copy.map(\.0) == mine.map(\.0), "\(holder.id)'s copy of \(origin.id): no gap, no duplicate")
-                    #expect(copy.map(\.1) == mine.map(\.1), "\(holder.id)'s copy of \(origin.id) equals the origin")
+                    // Compared whole, reported briefly (thousands of seqs and hashes help nobody).
+                    let seqsEqual = copy.map(\.0) == mine.map(\.0)
+                    let hashesEqual = copy.map(\.1) == mine.map(\.1)
+                    let firstDifference = zip(copy, mine).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? (copy.count == mine.count ? nil : min(copy.count, mine.count))
+                    let summary = "\(holder.id) holds \(copy.count) of \(origin.id)'s \(mine.count) entries; first difference at index \(firstDifference.map(String.init) ?? "none")"
+                    #expect(seqsEqual, "\(holder.id)'s copy of \(origin.id): no gap, no duplicate (\(summary))")
+                    #expect(hashesEqual, "\(holder.id)'s copy of \(origin.id) equals the origin (\(summary))")
                 }
                 let local = try await LocalVerifier(database: origin.database, region: origin.id).run()
                 #expect(local.consistent, "\(local.table)")

@@ -333,34 +333,6 @@ final class TestRegions: Sendable {
         return out
     }
 
-    /// Writes what each region's database is doing (sessions, their transactions and locks) and
-    /// each daemon's /metrics into the evidence folder: run when a wait for convergence fails.
-    func dumpDiagnostics() async {
-        for n in nodes {
-            let activity = (try? await n.cluster.psql(
-                """
-                SELECT pid, application_name, state, backend_xid, xact_start, state_change, wait_event_type, wait_event,
-                    left(regexp_replace(query, '\\s+', ' ', 'g'), 300)
-                FROM pg_stat_activity WHERE datname = '\(n.databaseName)' ORDER BY xact_start NULLS LAST;
-                SELECT l.pid, l.locktype, l.relation::regclass, l.mode, l.granted, l.transactionid
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE a.datname = '\(n.databaseName)' AND l.locktype <> 'virtualxid' ORDER BY l.granted DESC, l.pid;
-                """)) ?? "psql failed"
-            try? activity.write(to: evidence.file("db-activity-\(n.id).txt"), atomically: true, encoding: .utf8)
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(n.drPort)/metrics")
-            request.method = .GET
-            let metrics: String
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
-                let body = try? await response.body.collect(upTo: 8 << 20)
-            {
-                metrics = String(buffer: body)
-            } else {
-                metrics = "no answer within 5 s"
-            }
-            try? metrics.write(to: evidence.file("metrics-\(n.id).txt"), atomically: true, encoding: .utf8)
-        }
-    }
-
     /// Waits (bounded) until every region holds every other region's full chain; true when it did.
     func waitUntilConverged(timeout: Duration = .seconds(60)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
@@ -380,31 +352,5 @@ final class TestRegions: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         return false
-    }
-}
-
-/// Minimal HTTP for tests (AsyncHTTPClient's shared client).
-enum HTTP {
-    struct Reply: Sendable {
-        let status: Int
-        let json: JSONValue
-    }
-
-    static func get(_ url: String) async throws -> Reply {
-        try await send(url, method: .GET, body: nil)
-    }
-
-    static func post(_ url: String, body: [UInt8]) async throws -> Reply {
-        try await send(url, method: .POST, body: body)
-    }
-
-    static func send(_ url: String, method: HTTPMethod, body: [UInt8]?) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), json: (try? JSONParser.parse(Array(buffer: bytes))) ?? .null)
     }
 }
