@@ -55,10 +55,11 @@ bench-ledger:
 	@scripts/install-deps.sh wrk
 	bench/ledger/run.sh
 
-## soak: the crash-safety test with 300 kill -9s (origin relay-dr, peer relay-dr, peer PostgreSQL) instead of 30.
+## soak: the crash-safety test with 300 kill -9s (origin relay-dr, peer relay-dr, peer PostgreSQL) instead of 30;
+## SOAK_RUNS=20 RELAY_CRASH_ITERATIONS=150 repeats it (stops at the first failure), SOAK_BUSY=1|2 keeps cores busy.
 soak: deps
 	$(SWIFT) build --build-tests
-	RELAY_CRASH_ITERATIONS=$${RELAY_CRASH_ITERATIONS:-300} $(SWIFT) test --skip-build --filter CrashSafetyTests
+	SWIFT=$(SWIFT) scripts/soak.sh
 
 ## bench-replication: relay-dr lag per pair under fixed-rate load vs PostgreSQL logical replication,
 ## and catch-up from a backlog (release build; BENCH_SECONDS, BENCH_RATES, BENCH_BACKLOG adjust it).

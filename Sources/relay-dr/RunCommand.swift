@@ -68,7 +68,10 @@ struct RunCommand: AsyncParsableCommand {
         config.chainer = chainerOptions
         let daemon = DRDaemon(configuration: config, logger: logger)
         logger.info("relay-dr starting", metadata: ["region": "\(config.region)", "database": "\(config.database)"])
-        try await daemon.application().runService()
+        do { try await daemon.run() } catch let error as DRStartError {
+            FileHandle.standardError.write(Data("relay-dr: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 
     private func runChainer(_ chainerOptions: Chainer.Options, logger: Logger) async throws {

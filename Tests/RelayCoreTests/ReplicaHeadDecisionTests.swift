@@ -62,43 +62,40 @@ struct ReplicaHeadDecisionTests {
         #expect(throws: BatchError.gap(expectedSeq: 1)) { try head(0).decide(batch(2...3), held: [:]) }
     }
 
+    /// Asserts that deciding `batch` against a head at `seq` is a divergence at `at`, and returns its detail.
+    @discardableResult
+    func expectDivergence(_ batch: Batch, head seq: Int64, held: [Int64: [UInt8]], at: Int64, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        do {
+            _ = try head(seq).decide(batch, held: held)
+        } catch .divergence(let found, let detail) {
+            #expect(found == at, sourceLocation: sourceLocation)
+            return detail
+        } catch {
+            Issue.record("expected a divergence, got \(error)", sourceLocation: sourceLocation)
+            return ""
+        }
+        Issue.record("expected a divergence, got a decision", sourceLocation: sourceLocation)
+        return ""
+    }
+
     @Test func aBatchThatFollowsAnotherHashIsADivergence() {
         var b = batch(5...6)
         b.header.prevHash = Array(repeating: 9, count: 32)
-        #expect(throws: BatchError.self) { try head(4).decide(b, held: [:]) }
-        do {
-            _ = try head(4).decide(b, held: [:])
-        } catch {
-            guard case .divergence(let seq, _) = error else { Issue.record("expected a divergence, got \(error)"); return }
-            #expect(seq == 4)
-        }
+        expectDivergence(b, head: 4, held: [:], at: 4)
     }
 
     @Test func aDifferentHashAtAHeldSeqIsADivergenceAtThatSeq() {
         let b = batch(3...6)
         var mine = held(5, for: b)
         mine[4] = Array(repeating: 1, count: 32)
-        do {
-            _ = try head(5).decide(b, held: mine)
-            Issue.record("expected a divergence")
-        } catch {
-            guard case .divergence(let seq, _) = error else { Issue.record("expected a divergence, got \(error)"); return }
-            #expect(seq == 4)
-        }
+        expectDivergence(b, head: 5, held: mine, at: 4)
     }
 
     @Test func aHeldSeqMissingFromTheReplicaIsADivergence() {
         let b = batch(3...6)
         var mine = held(5, for: b)
         mine[3] = nil
-        do {
-            _ = try head(5).decide(b, held: mine)
-            Issue.record("expected a divergence")
-        } catch {
-            guard case .divergence(let seq, let detail) = error else { Issue.record("expected a divergence, got \(error)"); return }
-            #expect(seq == 3)
-            #expect(detail.contains("missing"))
-        }
+        #expect(expectDivergence(b, head: 5, held: mine, at: 3).contains("missing"))
     }
 
     @Test func anOlderEpochIsStaleAndANewerOneIsAccepted() throws {

@@ -31,25 +31,17 @@ struct LoopbackPortTests {
 
     /// The hazard itself: a connection's local end on a port keeps a server off it.
     @Test func aConnectionsLocalEndKeepsAServerOffItsPort() throws {
-        let server = try LoopbackPort.pickFree()
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(server)).bigEndian
-        try #require(withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0)
-        try #require(listen(listener, 1) == 0)
-        // A client whose local end is port P, connected to the listener.
+        let server = try PortHolder(port: try LoopbackPort.pickFree())
+        defer { server.close() }
+        // A client whose local end is port `local`, connected to that server.
         let local = try LoopbackPort.pickFree()
-        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let client = try LoopbackPort.boundSocket(port: local, reuseAddress: false)
         defer { close(client) }
-        var from = sockaddr_in()
-        from.sin_family = sa_family_t(AF_INET)
-        from.sin_addr.s_addr = inet_addr("127.0.0.1")
-        from.sin_port = in_port_t(UInt16(local)).bigEndian
-        try #require(withUnsafePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0)
-        try #require(withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0)
+        var address = LoopbackPort.loopbackAddress(server.port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
         #expect(!LoopbackPort.isFree(local), "a server cannot bind a port that a live connection uses as its local end")
     }
 }

@@ -65,7 +65,7 @@ struct SingleRegionTests {
 
         // One of the region's ports is taken: said, with what it is for, and nothing started.
         let taken = try #require(fixture.ports.first)
-        let holder = try ListeningSocket(port: taken)
+        let holder = try PortHolder(port: taken)
         defer { holder.close() }
         do {
             _ = try await run(fixture.regions.path)

@@ -62,6 +62,16 @@ public final class DRDaemon: Sendable {
             metrics: metrics, clock: clock, logger: logger)
     }
 
+    /// Runs the daemon until SIGTERM/SIGINT. A listen address that cannot be bound (another
+    /// process holds the port) is reported as `DRStartError.cannotListen`, naming it.
+    public func run() async throws {
+        do {
+            try await application().runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES || error.errnoCode == EADDRNOTAVAIL {
+            throw DRStartError.cannotListen(host: configuration.listenHost, port: configuration.listenPort, reason: "\(error)")
+        }
+    }
+
     /// The HTTP application with every service: migrations run before it listens.
     public func application() -> some ApplicationProtocol {
         var services: [any Service] = [database.client, shipping]
@@ -186,5 +196,18 @@ public final class DRDaemon: Sendable {
         Response(
             status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.bytes(body))))
+    }
+}
+
+/// Why relay-dr could not start serving.
+public enum DRStartError: Error, CustomStringConvertible {
+    /// The replication port could not be bound.
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason):
+            "cannot listen on \(host):\(port) (RELAY_DR_LISTEN, default: the port of this region's dr_url): \(reason); is another relay-dr or process using it?"
+        }
     }
 }
