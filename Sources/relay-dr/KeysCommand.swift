@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelayCore
+import RelaySystem
 
 /// `relay-dr keys generate|show`: region signing keys (DESIGN §8, docs/regions-and-keys.md).
 struct KeysCommand: ParsableCommand {

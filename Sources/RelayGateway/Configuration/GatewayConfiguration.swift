@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayStore
+import RelaySystem
 
 /// Everything the gateway needs to start, read from `RELAY_*` environment variables (DESIGN §3).
 public struct GatewayConfiguration: Sendable {
