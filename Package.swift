@@ -25,7 +25,8 @@ let package = Package(
     ],
     targets: [
         // Domain types, canonical JSON, hashing, Ed25519 keys/signatures, parsing, pure decisions:
-        // no I/O (files, the environment and the clock are RelaySystem's).
+        // no I/O (files, the environment and the clock are RelaySystem's). The import rules between
+        // the modules are checked by Tests/RelayCoreTests/ModuleBoundaryTests.swift.
         .target(
             name: "RelayCore",
             dependencies: [
