@@ -24,7 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
     ],
     targets: [
-        // Domain types, canonical JSON, hashing, Ed25519 keys/signatures: no I/O.
+        // Domain types, canonical JSON, hashing, Ed25519 keys/signatures, parsing, pure decisions:
+        // no I/O (files, the environment and the clock are RelaySystem's). The import rules between
+        // the modules are checked by Tests/RelayCoreTests/ModuleBoundaryTests.swift.
         .target(
             name: "RelayCore",
             dependencies: [
@@ -32,6 +34,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // What Relay reads from the system it runs on: key files, secret sources, region
+        // directories, the clock.
+        .target(name: "RelaySystem", dependencies: ["RelayCore"]),
         // PostgreSQL: migrations (SQL resources), domain writes and queries.
         .target(
             name: "RelayStore",
@@ -65,7 +70,7 @@ let package = Package(
         .target(
             name: "RelayReplication",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayLedger",
+                "RelayCore", "RelaySystem", "RelayStore", "RelayLedger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -80,7 +85,7 @@ let package = Package(
         .target(
             name: "RelayGateway",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayPolicy", "RelayLedger",
+                "RelayCore", "RelaySystem", "RelayStore", "RelayPolicy", "RelayLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -94,7 +99,7 @@ let package = Package(
         .target(
             name: "RelayLocal",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelaySystem",
                 // OPA policies for --policy-engine opa; relay-dr's status for the --once check.
                 "RelayPolicy", "RelayReplication",
                 .product(name: "Logging", package: "swift-log"),
@@ -104,14 +109,14 @@ let package = Package(
         .executableTarget(
             name: "relay-gateway",
             dependencies: [
-                "RelayGateway",
+                "RelayCore", "RelaySystem", "RelayStore", "RelayPolicy", "RelayGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "relay-dr",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayLedger", "RelayReplication",
+                "RelayCore", "RelaySystem", "RelayStore", "RelayLedger", "RelayReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,19 +134,20 @@ let package = Package(
         ),
         // Helpers shared by the test targets (evidence folders, log files, temporary folders).
         .target(name: "RelayTestSupport", path: "Tests/RelayTestSupport"),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayLocal", "RelayTestSupport"]),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelaySystem", "RelayLocal", "RelayTestSupport"]),
         .testTarget(
             name: "RelayPolicyTests",
             dependencies: [
                 "RelayPolicy", "RelayLocal", "RelayTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelayStore", "RelayLedger", "RelayLocal"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelaySystem", "RelayStore", "RelayLedger", "RelayLocal"]),
         .testTarget(name: "RelayLedgerTests", dependencies: ["RelayLedger"]),
         .testTarget(
             name: "RelayReplicationTests",
             dependencies: [
-                "RelayReplication", "RelayLedger", "RelayStore", "RelayLocal", "RelayGateway", "RelayPolicy", "RelayTestSupport",
+                "RelayReplication", "RelayLedger", "RelayStore", "RelaySystem", "RelayLocal", "RelayGateway", "RelayPolicy",
+                "RelayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -151,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "RelayLocalTests",
             dependencies: [
-                "RelayLocal", "RelayTestSupport", .product(name: "Logging", package: "swift-log"),
+                "RelayLocal", "RelaySystem", "RelayTestSupport", .product(name: "Logging", package: "swift-log"),
                 // ComposeFileTests: the container files against the region files and the policies.
                 "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
                 // TrafficGeneratorTests: a loopback HTTP server that answers like a gateway.
@@ -162,7 +168,7 @@ let package = Package(
             name: "RelayGatewayTests",
             dependencies: [
                 // RelayReplication: LedgerTests verify the chain the gateway wrote with relay-dr's local verifier.
-                "RelayGateway", "RelayLedger", "RelayLocal", "RelayReplication", "RelayTestSupport",
+                "RelayGateway", "RelayLedger", "RelaySystem", "RelayLocal", "RelayReplication", "RelayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -3,6 +3,7 @@ import RelayCore
 import RelayPolicy
 import RelayLedger
 import RelayStore
+import RelaySystem
 
 /// What the route handlers share: stores, policy engine, seal issuer, clock, metrics, rate limiter.
 public struct GatewayServices: Sendable {

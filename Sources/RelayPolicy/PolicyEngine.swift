@@ -2,7 +2,7 @@ import RelayCore
 
 /// A policy engine.
 ///
-/// Input is the policy input document of DESIGN §3:
+/// Input is the policy input document (docs/policies.md):
 /// `{manifest_id, timestamp, agent: {agent_id, org_id, user_id?}, action: {provider, method, parameters},
 /// justification, environment}`.
 public protocol PolicyEngine: Sendable {

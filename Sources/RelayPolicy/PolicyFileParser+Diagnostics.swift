@@ -8,7 +8,7 @@ extension PolicyFileParser {
         }
     }
 
-    /// What the gateway accepts for `provider` and `method` after lower-casing (DESIGN §3).
+    /// What the gateway accepts for `provider` and `method` after lower-casing (README.md, "HTTP API v1": the manifest).
     static func isValidProviderOrMethod(_ value: String) -> Bool {
         !value.isEmpty && value.utf8.allSatisfy { byte in
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import RelayCore
+import RelaySystem
 
-/// `relay-dr keys generate|show`: region signing keys (DESIGN §8, docs/regions-and-keys.md).
+/// `relay-dr keys generate|show`: region signing keys (docs/regions-and-keys.md).
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RelayCore
 import RelayReplication
+import RelaySystem
 
 /// `relay-dr status`: every region's head and health, every pair's lag and quarantine state.
 struct StatusCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Logging
 import RelayCore
 import RelayGateway
 import RelayStore
+import RelaySystem
 
 @main
 struct RelayGatewayCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelaySystem
 import RelayTestSupport
 import Testing
 

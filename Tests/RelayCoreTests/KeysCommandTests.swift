@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayLocal
+import RelaySystem
 import RelayTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayGateway
 import RelayLocal
+import RelaySystem
 import RelayTestSupport
 import Testing
 

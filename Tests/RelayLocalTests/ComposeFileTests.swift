@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayPolicy
+import RelaySystem
 import Testing
 
 /// docker-compose.yml, the Dockerfile, the region files and the executables describe one

@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayReplication
 import RelayStore
+import RelaySystem
 import Testing
 
 /// Bad input to the receiver: each attempt gets a clear 4xx, leaves the replica byte-for-byte

@@ -4,7 +4,7 @@ import RelayReplication
 import RelayStore
 import Testing
 
-/// Every region answers for every other (DESIGN §6, §7): a seal issued in r1 verifies in r3,
+/// Every region answers for every other (docs/replication.md): a seal issued in r1 verifies in r3,
 /// audit in r2 shows r1's decisions, and execution is forwarded to the home region — exactly
 /// once under concurrent attempts in all regions, never locally when the home is unreachable.
 extension MultiRegionSuites {

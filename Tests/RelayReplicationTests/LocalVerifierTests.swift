@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayReplication
 import RelayStore
+import RelaySystem
 import Testing
 
 /// `relay-dr verify --local` on real data: a clean chain passes, and every tamper case of issue 4

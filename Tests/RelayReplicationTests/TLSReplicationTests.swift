@@ -2,6 +2,7 @@ import Foundation
 import NIOSSL
 import RelayCore
 import RelayReplication
+import RelaySystem
 import RelayTestSupport
 import Testing
 

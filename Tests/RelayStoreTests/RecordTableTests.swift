@@ -4,6 +4,7 @@ import RelayCore
 import RelayLedger
 import RelayLocal
 @testable import RelayStore
+import RelaySystem
 import Testing
 
 /// The record tables against real migrated databases: their columns are exactly the schemas'

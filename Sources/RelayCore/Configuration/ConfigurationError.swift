@@ -1,5 +1,6 @@
-/// A start-up setting that is missing or invalid. The message names the setting and never
-/// repeats a secret's value.
+/// A start-up setting that is missing or invalid: `setting: reason`, where the setting is an
+/// environment variable (read through ``EnvironmentReader``) or a file one names. The message
+/// never repeats a secret's value. A problem inside a YAML file is a ``ConfigFileError``.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The environment variable (or file) at fault.
     public let setting: String
@@ -12,5 +13,6 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equa
         self.reason = reason
     }
 
+    /// `setting: reason`.
     public var description: String { "\(setting): \(reason)" }
 }

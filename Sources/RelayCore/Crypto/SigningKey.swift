@@ -22,7 +22,7 @@ public struct SigningKey: Sendable {
     private let key: Curve25519.Signing.PrivateKey
     /// The 32-byte Ed25519 public key.
     public let publicKey: [UInt8]
-    /// First 16 hex characters of SHA-256(public key) (DESIGN §8).
+    /// First 16 hex characters of SHA-256(public key) (docs/regions-and-keys.md).
     public let keyID: String
 
     /// Loads a key from its 32-byte seed.

@@ -1,4 +1,4 @@
-/// One link of a region's hash chain (DESIGN §5; byte format in docs/ledger-format.md).
+/// One link of a region's hash chain (byte format in docs/ledger-format.md).
 public struct LedgerEntry: Sendable, Equatable {
     public var region: String
     /// 1, 2, … without gaps.

@@ -1,4 +1,4 @@
-/// What a ledger entry records (DESIGN §5). The raw value is the `kind` string that is hashed.
+/// What a ledger entry records (docs/ledger-format.md). The raw value is the `kind` string that is hashed.
 public enum LedgerKind: String, Sendable, CaseIterable, Codable {
     /// A policy decision: the manifest and its seal (approved or denied).
     case manifest

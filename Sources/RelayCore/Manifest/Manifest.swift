@@ -1,6 +1,6 @@
 import Foundation
 
-/// The action an agent asks Relay to approve (DESIGN §3), after validation and normalisation.
+/// The action an agent asks Relay to approve (README.md, "HTTP API v1"), after validation and normalisation.
 public struct Manifest: Sendable, Equatable {
     /// Who is acting.
     public struct Agent: Sendable, Equatable {
@@ -81,7 +81,7 @@ extension Manifest.Justification {
 }
 
 extension Manifest {
-    /// The policy input document (DESIGN §3): the same for OPA and the builtin engine.
+    /// The policy input document (docs/policies.md): the same for OPA and the builtin engine.
     public var policyInput: JSONValue {
         var agentObject: [String: JSONValue] = ["agent_id": .string(agent.agentID), "org_id": .string(agent.orgID)]
         if let userID = agent.userID { agentObject["user_id"] = .string(userID) }

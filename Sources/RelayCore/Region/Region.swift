@@ -1,7 +1,7 @@
 import Foundation
 
 /// One region of a Relay deployment: where its services and database are, the public keys it
-/// signs with and its recovery targets (DESIGN §8; one `regions/<id>.yaml` file each).
+/// signs with and its recovery targets (docs/regions-and-keys.md; one `regions/<id>.yaml` file each).
 public struct Region: Sendable, Hashable {
     /// Region id, `[a-z0-9-]{1,40}` (e.g. `us-east-1`).
     public var id: String

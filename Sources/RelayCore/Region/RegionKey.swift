@@ -1,4 +1,4 @@
-/// A public key a region signs with, and when it is (or was) in use (DESIGN §8).
+/// A public key a region signs with, and when it is (or was) in use (docs/regions-and-keys.md).
 ///
 /// Keys are never deleted from a region file: a retired key gets a `valid_until` and stays
 /// listed, so what it signed stays verifiable.

@@ -40,7 +40,7 @@ public struct Seal: Sendable, Equatable {
         return String(parts[1])
     }
 
-    /// The seal object of the HTTP API (DESIGN §3).
+    /// The seal object of the HTTP API (docs/seal-format.md).
     public var jsonValue: JSONValue {
         .object([
             "seal_id": .string(payload.sealID),

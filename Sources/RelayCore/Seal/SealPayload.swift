@@ -1,4 +1,4 @@
-/// Exactly what a seal's signature covers (DESIGN §3): the decision, the action's identity, the
+/// Exactly what a seal's signature covers (docs/seal-format.md): the decision, the action's identity, the
 /// region and key, and the validity window. Signed as RFC 8785 canonical JSON.
 public struct SealPayload: Sendable, Equatable {
     public var manifestID: String

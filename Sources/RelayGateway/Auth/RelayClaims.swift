@@ -1,6 +1,6 @@
 import JWTKit
 
-/// The claims of a Relay access token (DESIGN §3): `agent_id, org_id, iat, exp`.
+/// The claims of a Relay access token (README.md, "Authentication"): `agent_id, org_id, iat, exp`.
 struct RelayClaims: JWTPayload, Equatable {
     var agentID: String
     var orgID: String

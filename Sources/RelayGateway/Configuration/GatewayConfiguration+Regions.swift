@@ -1,4 +1,5 @@
 import RelayCore
+import RelaySystem
 
 /// `RELAY_REGIONS_DIR`: the region set, the seal keys the gateway trusts and publishes.
 extension GatewayConfiguration {

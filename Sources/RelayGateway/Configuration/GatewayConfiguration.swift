@@ -1,8 +1,9 @@
 import Foundation
 import RelayCore
 import RelayStore
+import RelaySystem
 
-/// Everything the gateway needs to start, read from `RELAY_*` environment variables (DESIGN §3).
+/// Everything the gateway needs to start, read from `RELAY_*` environment variables (README.md, "Configuration").
 public struct GatewayConfiguration: Sendable {
     /// This region's id; names the home region in every seal id.
     public var region: String

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayCore
+import RelaySystem
 import Synchronization
 
 /// A swift-log handler writing one JSON object per line: `timestamp` (ISO 8601 UTC), `level`,

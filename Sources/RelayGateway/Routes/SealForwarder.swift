@@ -5,9 +5,9 @@ import Hummingbird
 import NIOCore
 import RelayCore
 
-/// Sends `mark-executed` for a seal of another region to that region's gateway (DESIGN §7: a
-/// seal executes only in its home region). When the home region cannot be reached the answer is
-/// 409 naming it: the seal is never executed here.
+/// Sends `mark-executed` for a seal of another region to that region's gateway (a seal executes
+/// only in its home region: docs/replication.md, docs/seal-format.md). When the home region
+/// cannot be reached the answer is 409 naming it: the seal is never executed here.
 struct SealForwarder: Sendable {
     /// Set on forwarded requests; a request that carries it is never forwarded again (no loops).
     static let header = HTTPField.Name("X-Relay-Forwarded-From")!

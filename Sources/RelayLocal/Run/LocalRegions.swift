@@ -8,6 +8,7 @@ import Glibc
 import Musl
 #elseif canImport(Darwin)
 import Darwin
+import RelaySystem
 #endif
 
 /// `relay-local up --regions DIR`: every region of DIR on this machine (PostgreSQL cluster,

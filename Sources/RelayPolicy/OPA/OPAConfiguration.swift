@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where and how the OPA engine reaches its OPA server (DESIGN §4).
+/// Where and how the OPA engine reaches its OPA server (docs/opa.md).
 ///
 /// Values are validated and normalised on creation: the URL is `http(s)://host[:port][/prefix]`
 /// without credentials, query or fragment (a trailing `/` is dropped); the policy path is the

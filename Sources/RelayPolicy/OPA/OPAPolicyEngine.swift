@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 import RelayCore
 
-/// Policy engine backed by an OPA server over its REST API (DESIGN §4).
+/// Policy engine backed by an OPA server over its REST API (docs/opa.md).
 ///
 /// A decision is `POST {url}/v1/data/{policyPath}` with `{"input": …}`; the answer's
 /// `result.allow` must be a boolean and `result.reason` a string or null (absent counts as null).

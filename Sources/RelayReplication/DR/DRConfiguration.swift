@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayLedger
 import RelayStore
+import RelaySystem
 
 /// Everything `relay-dr run` needs, from RELAY_* variables (README, configuration table).
 public struct DRConfiguration: Sendable {

@@ -8,6 +8,7 @@ import NIOCore
 import RelayCore
 import RelayLedger
 import RelayStore
+import RelaySystem
 import ServiceLifecycle
 
 /// One region's relay-dr: the replication API (receiver, status, metrics, health), a shipper per

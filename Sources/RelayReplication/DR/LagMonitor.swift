@@ -3,7 +3,7 @@ import RelayCore
 import RelayStore
 import Synchronization
 
-/// RPO per (this origin → peer), on this region's clock (DESIGN §7): records not yet acknowledged
+/// RPO per (this origin → peer), on this region's clock (docs/replication.md, "Lag (RPO) and status"): records not yet acknowledged
 /// and the age of the oldest of them (0 when caught up).
 public struct PeerLag: Sendable, Equatable {
     public var peer: String

@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import RelayCore
+import RelaySystem
 
 #if canImport(Glibc)
     import Glibc

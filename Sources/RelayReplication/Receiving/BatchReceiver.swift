@@ -1,6 +1,7 @@
 import Logging
 import RelayCore
 import RelayStore
+import RelaySystem
 
 /// The receiving side of replication (`POST /v1/replication/batches`): every check of
 /// docs/replication.md before anything is written, then admission (`ReceiverAdmission`: one batch

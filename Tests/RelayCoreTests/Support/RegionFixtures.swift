@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelaySystem
 import RelayTestSupport
 
 /// Region files for tests: a valid file to mutate, directories of region files and fresh keys.

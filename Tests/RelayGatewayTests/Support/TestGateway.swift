@@ -9,6 +9,7 @@ import RelayGateway
 import RelayLocal
 import RelayPolicy
 import RelayStore
+import RelaySystem
 
 /// A gateway on its own fresh database in the test process's shared PostgreSQL cluster,
 /// served over real HTTP on a loopback port.

@@ -12,7 +12,7 @@ enum PolicyFixtures {
         return url.path + "/gateway/policies"
     }
 
-    /// A policy input document as the gateway builds it (DESIGN §3).
+    /// A policy input document as the gateway builds it (docs/policies.md).
     static func input(
         provider: String? = "stripe", method: String? = "create_payment", environment: String? = "production",
         agentID: String? = "agent_0123456789abcdef", orgID: String? = "org_0123456789abcdef",

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayLocal
+import RelaySystem
 
 /// `relay-dr run` as a separate process for one region of a `TestRegions` set (so it can be
 /// killed with SIGKILL), configured from region files and key files written to a temp directory.

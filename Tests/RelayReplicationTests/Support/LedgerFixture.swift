@@ -5,6 +5,7 @@ import RelayLedger
 import RelayLocal
 import RelayReplication
 import RelayStore
+import RelaySystem
 
 /// A fresh, migrated database in the shared cluster with a running pool, plus helpers that write
 /// real records through the gateway's stores (so every write produces its outbox record).

@@ -10,6 +10,7 @@ import RelayLocal
 import RelayPolicy
 import RelayReplication
 import RelayStore
+import RelaySystem
 import ServiceLifecycle
 import RelayTestSupport
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import RelayCore
 
 /// Loading region files from disk.
 extension RegionSet {
@@ -37,10 +38,5 @@ extension RegionSet {
             throw ConfigFileError(file: path, line: nil, reason: "file is not valid UTF-8")
         }
         return try parse(yaml: text, file: path)
-    }
-
-    /// Parses the text of one region file; `file` names it in errors and its name must be `<id>.yaml`.
-    public static func parse(yaml: String, file: String) throws(ConfigFileError) -> Region {
-        try RegionFileParser(file: file).parse(yaml)
     }
 }

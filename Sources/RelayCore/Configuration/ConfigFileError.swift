@@ -1,7 +1,7 @@
 /// A configuration file (or directory) that was rejected, with the place and the reason.
 ///
 /// Shared by every YAML file Relay reads (policies, region configs), so operators see one error
-/// format everywhere: `file:line: reason`.
+/// format everywhere: `file:line: reason`. A bad environment setting is a ``ConfigurationError``.
 public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Path of the offending file (or of the directory, for directory-level problems).
     public let file: String

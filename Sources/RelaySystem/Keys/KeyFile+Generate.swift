@@ -1,3 +1,5 @@
+import RelayCore
+
 extension KeyFile {
     /// Generates a fresh key of `purpose`, writes its seed to a new 0600 file at `path` (see
     /// ``create(at:seed:)``) and returns the public entry for the region file (valid from
