@@ -31,7 +31,7 @@ public struct ChainStore: Sendable {
     public func leading<T: Sendable>(region: String, _ body: (ChainTransaction) async throws -> T) async throws -> T? {
         try await database.transaction("chain step for \(region)", isolation: "REPEATABLE READ") { conn in
             var leader = false
-            for try await (ok) in try await conn.query(
+            for try await (ok) in try await conn.guardedQuery(
                 "SELECT pg_try_advisory_xact_lock(\(Self.lockClass), hashtext(\(region)))", logger: database.logger
             ).decode(Bool.self) {
                 leader = ok
@@ -54,7 +54,7 @@ public struct ChainTransaction: Sendable {
     /// Fails closed (`ChainerError.headMismatch`) when the stored chain does not end at the head.
     public func lockedHead() async throws -> (LedgerHead, ChainCursor) {
         for attempt in 0..<2 {
-            let rows = try await conn.query(
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT h.seq, h.hash, h.epoch, h.chained_xid::text, h.chained_id, coalesce(l.seq, 0),
                     coalesce(l.hash, \(Data(LedgerEntry.genesisPrevHash)))
@@ -69,7 +69,7 @@ public struct ChainTransaction: Sendable {
                 return (LedgerHead(seq: seq, hash: Array(hash), epoch: epoch), ChainCursor(xid: xid, id: id))
             }
             guard attempt == 0 else { break }
-            try await conn.query(
+            try await conn.guardedQuery(
                 """
                 INSERT INTO ledger_heads (region, hash) VALUES (\(region), \(Data(LedgerEntry.genesisPrevHash)))
                 ON CONFLICT (region) DO NOTHING
@@ -85,7 +85,7 @@ public struct ChainTransaction: Sendable {
     public func committed(after cursor: ChainCursor, limit: Int) async throws -> (records: [PendingRecord], cursor: ChainCursor) {
         var records: [PendingRecord] = []
         var last = cursor
-        let rows = try await conn.query(
+        let rows = try await conn.guardedQuery(
             """
             SELECT r.id, r.xid::text, r.kind, r.body, \(unescaped: SQL.micros("r.created_at", as: "created_at"))
             FROM ledger_records r
@@ -106,7 +106,7 @@ public struct ChainTransaction: Sendable {
     public func append(_ entries: [LedgerEntry], linking records: [PendingRecord], cursor: ChainCursor) async throws {
         guard let last = entries.last else { return }
         let head = LedgerHead(after: last)
-        try await conn.query(
+        try await conn.guardedQuery(
             """
             WITH e AS (
                 SELECT * FROM unnest(\(records.map(\.id)), \(entries.map(\.seq)),

@@ -60,9 +60,9 @@ public struct AuditStore: Sendable {
 
     /// The filtered total and one page of records, newest first.
     public func query(_ f: AuditFilter, limit: Int, offset: Int) async throws -> (total: Int64, records: [AuditRecord]) {
-        return try await database.operation("query the audit trail") { client in
+        return try await database.operation("query the audit trail") { conn in
             var total: Int64 = 0
-            for try await (count) in try await client.query(
+            for try await (count) in try await conn.guardedQuery(
                 """
                 SELECT count(*) FROM manifests m
                 WHERE (\(f.orgID)::text IS NULL OR m.org_id = \(f.orgID)) AND (\(f.agentID)::text IS NULL OR m.agent_id = \(f.agentID))
@@ -71,7 +71,7 @@ public struct AuditStore: Sendable {
             ).decode(Int64.self) {
                 total = count
             }
-            let rows = try await client.query(
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT m.manifest_id::text AS manifest_id, \(unescaped: SQL.micros("m.created_at", as: "created_at")),
                     m.region, m.agent_id, m.org_id, m.provider, m.method, m.parameters::text AS parameters, m.reasoning,
@@ -102,8 +102,8 @@ public struct AuditStore: Sendable {
 
     /// Totals over the filtered manifests (`approvedOnly` is ignored: stats count both outcomes).
     public func stats(_ f: AuditFilter) async throws -> AuditStats {
-        return try await database.operation("compute audit statistics") { client in
-            let rows = try await client.query(
+        return try await database.operation("compute audit statistics") { conn in
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT count(*), count(*) FILTER (WHERE m.approved), count(*) FILTER (WHERE NOT m.approved),
                     count(*) FILTER (WHERE s.was_executed)

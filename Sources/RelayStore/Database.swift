@@ -49,13 +49,17 @@ public final class Database: Sendable {
         await client.run()
     }
 
-    /// Runs one store operation on the pool, counted in `operationsInFlight`. A database failure
-    /// is rethrown as a `DatabaseError` naming `purpose`; other errors pass unchanged.
+    /// Runs one store operation on a pooled connection, counted in `operationsInFlight`. A
+    /// database failure is rethrown as a `DatabaseError` naming `purpose`; other errors pass
+    /// unchanged. Queries on the connection go through `guardedQuery`, so a connection that
+    /// closes under the operation fails it instead of stalling it.
     @discardableResult
-    func operation<T: Sendable>(_ purpose: @autoclosure () -> String, _ body: (PostgresClient) async throws -> T) async throws -> T {
+    package func operation<T: Sendable>(_ purpose: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         operationBegan()
         defer { operationEnded() }
-        do { return try await body(client) } catch { throw Self.described(error, purpose: purpose()) }
+        do { return try await client.withConnection { conn in try await body(conn) } } catch {
+            throw Self.described(error, purpose: purpose())
+        }
     }
 
     /// Runs `body` in one transaction: COMMIT when it returns, ROLLBACK when it throws. Errors of
@@ -64,18 +68,16 @@ public final class Database: Sendable {
     public func transaction<T: Sendable>(
         _ purpose: @autoclosure () -> String, isolation level: String = "READ COMMITTED", _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await operation(purpose()) { client in
-            try await client.withConnection { conn in
-                try await conn.query("BEGIN ISOLATION LEVEL \(unescaped: level)", logger: logger)
-                do {
-                    let value = try await body(conn)
-                    try await conn.query("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    // A failed ROLLBACK means the connection is broken; the pool discards it.
-                    _ = try? await conn.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+        try await operation(purpose()) { conn in
+            try await conn.guardedQuery("BEGIN ISOLATION LEVEL \(unescaped: level)", logger: logger)
+            do {
+                let value = try await body(conn)
+                try await conn.guardedQuery("COMMIT", logger: logger)
+                return value
+            } catch {
+                // A failed ROLLBACK means the connection is broken; the pool discards it.
+                _ = try? await conn.guardedQuery("ROLLBACK", logger: logger)
+                throw error
             }
         }
     }
@@ -88,8 +90,8 @@ public final class Database: Sendable {
     /// the pool is stuck waiting for a connection the server refuses).
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
         (try? await bounded(timeout) {
-            try await self.operation("ping") { client in
-                for try await _ in try await client.query("SELECT 1", logger: self.logger) {}
+            try await self.operation("ping") { conn in
+                for try await _ in try await conn.guardedQuery("SELECT 1", logger: self.logger) {}
                 return true
             }
         }) ?? false

@@ -23,7 +23,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
             code = "\(e.code)"
             sqlState = e.serverInfo?[.sqlState]
             message = e.serverInfo?[.message].map(Self.withoutQuotedValue)
-            cause = e.underlying.map { String(describing: $0) }
+            cause = e.underlying.map(Self.causeText)
+        } else if let e = error as? ClosedConnectionGuard.ConnectionClosed {
+            self.purpose = purpose
+            code = "connectionClosed"
+            sqlState = nil
+            message = nil
+            cause = e.description
         } else if let e = error as? PostgresDecodingError {
             self.purpose = purpose
             code = "decoding"
@@ -33,6 +39,17 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         } else {
             return nil
         }
+    }
+
+    /// What lies under a connection error: another postgres-nio error is described like this one
+    /// (its own description hides everything), anything else as it describes itself.
+    static func causeText(_ error: any Error) -> String {
+        guard let e = error as? PSQLError else { return String(describing: error) }
+        var parts = ["\(e.code)"]
+        if let state = e.serverInfo?[.sqlState] { parts.append("SQLSTATE \(state)") }
+        if let message = e.serverInfo?[.message] { parts.append(withoutQuotedValue(message)) }
+        if let underlying = e.underlying { parts.append(causeText(underlying)) }
+        return parts.joined(separator: ": ")
     }
 
     /// PostgreSQL quotes the offending input at the end of some messages (`invalid input syntax

@@ -46,7 +46,7 @@ public struct IdentityStore: Sendable {
         let record = LedgerRecord.orgRegistered(
             OrgRecord(orgID: org.orgID, orgName: name, contactEmail: contactEmail, createdAt: now))
         try await database.transaction("register organization \(org.orgID)") { conn in
-            try await conn.query(try record.write(region: region), logger: database.logger)
+            try await conn.guardedQuery(try record.write(region: region), logger: database.logger)
             try await insert(agent, on: conn)
         }
         return (org, agent)
@@ -64,25 +64,27 @@ public struct IdentityStore: Sendable {
     private func insert(_ a: Agent, on conn: PostgresConnection) async throws {
         let record = LedgerRecord.agentRegistered(
             AgentRecord(agentID: a.agentID, orgID: a.orgID, agentName: a.agentName, description: a.description, createdAt: a.createdAt))
-        try await conn.query(try record.write(region: a.region), logger: database.logger)
+        try await conn.guardedQuery(try record.write(region: a.region), logger: database.logger)
     }
 
     /// The organization `orgID` with its agent count; nil when unknown.
     public func organization(id orgID: String) async throws -> Organization? {
-        let rows = try await database.client.query(
-            """
-            SELECT o.org_id, o.region, o.org_name, o.contact_email, \(unescaped: SQL.micros("o.created_at", as: "created_at")),
-                o.is_active, (SELECT count(*) FROM agents a WHERE a.org_id = o.org_id) AS agents_count
-            FROM organizations o WHERE o.org_id = \(orgID)
-            """, logger: database.logger)
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            return Organization(
-                orgID: try r.get("org_id"), region: try r.get("region"), orgName: try r.get("org_name"),
-                contactEmail: try r.get("contact_email"), createdAt: try r.timestamp("created_at"),
-                isActive: try r.get("is_active"), agentsCount: try r.get("agents_count"))
+        try await database.operation("read organization \(orgID)") { conn in
+            let rows = try await conn.guardedQuery(
+                """
+                SELECT o.org_id, o.region, o.org_name, o.contact_email, \(unescaped: SQL.micros("o.created_at", as: "created_at")),
+                    o.is_active, (SELECT count(*) FROM agents a WHERE a.org_id = o.org_id) AS agents_count
+                FROM organizations o WHERE o.org_id = \(orgID)
+                """, logger: database.logger)
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                return Organization(
+                    orgID: try r.get("org_id"), region: try r.get("region"), orgName: try r.get("org_name"),
+                    contactEmail: try r.get("contact_email"), createdAt: try r.timestamp("created_at"),
+                    isActive: try r.get("is_active"), agentsCount: try r.get("agents_count"))
+            }
+            return nil
         }
-        return nil
     }
 
     /// The agents of `orgID`, oldest first.
@@ -93,32 +95,37 @@ public struct IdentityStore: Sendable {
     /// The agent `agentID` and whether its organization is active; nil when unknown.
     public func agent(id agentID: String) async throws -> (agent: Agent, orgActive: Bool)? {
         guard let agent = try await agents(where: "a.agent_id", equals: agentID).first else { return nil }
-        var orgActive = false
-        for try await (active) in try await database.client.query(
-            "SELECT is_active FROM organizations WHERE org_id = \(agent.orgID)", logger: database.logger
-        ).decode(Bool.self) {
-            orgActive = active
+        let orgActive = try await database.operation("read whether organization \(agent.orgID) is active") { conn in
+            var active = false
+            for try await (flag) in try await conn.guardedQuery(
+                "SELECT is_active FROM organizations WHERE org_id = \(agent.orgID)", logger: database.logger
+            ).decode(Bool.self) {
+                active = flag
+            }
+            return active
         }
         return (agent, orgActive)
     }
 
     private func agents(where column: String, equals value: String) async throws -> [Agent] {
-        let rows = try await database.client.query(
-            """
-            SELECT a.agent_id, a.org_id, a.region, a.agent_name, a.description,
-                \(unescaped: SQL.micros("a.created_at", as: "created_at")), a.is_active
-            FROM agents a WHERE \(unescaped: column) = \(value) ORDER BY a.created_at, a.agent_id
-            """, logger: database.logger)
-        var out: [Agent] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            out.append(
-                Agent(
-                    agentID: try r.get("agent_id"), orgID: try r.get("org_id"), region: try r.get("region"),
-                    agentName: try r.get("agent_name"), description: try r.get("description"),
-                    createdAt: try r.timestamp("created_at"), isActive: try r.get("is_active")))
+        try await database.operation("read agents") { conn in
+            let rows = try await conn.guardedQuery(
+                """
+                SELECT a.agent_id, a.org_id, a.region, a.agent_name, a.description,
+                    \(unescaped: SQL.micros("a.created_at", as: "created_at")), a.is_active
+                FROM agents a WHERE \(unescaped: column) = \(value) ORDER BY a.created_at, a.agent_id
+                """, logger: database.logger)
+            var out: [Agent] = []
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                out.append(
+                    Agent(
+                        agentID: try r.get("agent_id"), orgID: try r.get("org_id"), region: try r.get("region"),
+                        agentName: try r.get("agent_name"), description: try r.get("description"),
+                        createdAt: try r.timestamp("created_at"), isActive: try r.get("is_active")))
+            }
+            return out
         }
-        return out
     }
 
     /// Appends an auth event and its ledger record (one statement, so together or not at all), on
@@ -128,11 +135,11 @@ public struct IdentityStore: Sendable {
     ) async throws {
         let record = LedgerRecord.authEvent(AuthEventRecord(eventID: eventID.uuidString.lowercased(), event: e, createdAt: now))
         let statement = try record.write(region: region)
-        return try await database.operation("record \(record.kind.rawValue) \(record.subject)") { client in
+        return try await database.operation("record \(record.kind.rawValue) \(record.subject)") { conn in
             if let connection {
-                try await connection.query(statement, logger: database.logger)
+                try await connection.guardedQuery(statement, logger: database.logger)
             } else {
-                try await client.query(statement, logger: database.logger)
+                try await conn.guardedQuery(statement, logger: database.logger)
             }
         }
     }

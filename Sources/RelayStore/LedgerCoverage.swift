@@ -42,12 +42,12 @@ public struct LedgerCoverage: Sendable {
     public func forEachPair(kind: LedgerKind, region: String, _ body: (LedgerPair) async throws -> Void) async throws {
         let tables = kind.tables
         guard let first = tables.first else { return }
-        return try await database.operation("read \(region)'s \(kind.rawValue) rows next to their ledger entries") { client in
+        return try await database.operation("read \(region)'s \(kind.rawValue) rows next to their ledger entries") { conn in
             // The row's columns, generated from the record schemas like the statements that wrote
             // them; the tables after the first hang off it (a seal off its manifest).
             let columns = tables.flatMap { table in table.fields.map { $0.select(from: table.alias, as: Self.label($0, in: table)) } }
             let from = ([first.name + " " + first.alias] + tables.dropFirst().map { $0.join(to: first) }).joined(separator: " ")
-            let rows = try await client.query(
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
                 FROM (SELECT \(unescaped: "\(first.alias).\(first.key.name)::text") AS subject, \(unescaped: columns.joined(separator: ", "))
@@ -120,8 +120,8 @@ public struct LedgerCoverage: Sendable {
 
     /// Every seal of `region` that is executed or has a `seal_executed` entry, next to that entry.
     public func forEachExecution(region: String, _ body: (ExecutionPair) async throws -> Void) async throws {
-        return try await database.operation("read \(region)'s seal executions next to their ledger entries") { client in
-            let rows = try await client.query(
+        return try await database.operation("read \(region)'s seal executions next to their ledger entries") { conn in
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT coalesce(l.pending, false) AS pending, coalesce(d.seal_id, l.subject) AS seal_id, (d.seal_id IS NOT NULL OR s2.seal_id IS NOT NULL) AS row_exists,
                     \(unescaped: SQL.micros("d.executed_at", as: "executed_at")), l.seq, l.body,
@@ -148,9 +148,9 @@ public struct LedgerCoverage: Sendable {
 extension LedgerCoverage {
     /// Subjects recorded by more than one entry of the same kind (a record chained twice), with their seqs.
     public func duplicateSubjects(region: String) async throws -> [(kind: String, subject: String, seqs: [Int64])] {
-        return try await database.operation("look for records chained twice in \(region)") { client in
+        return try await database.operation("look for records chained twice in \(region)") { conn in
             var out: [(String, String, [Int64])] = []
-            for try await (kind, subject, seqs) in try await client.query(
+            for try await (kind, subject, seqs) in try await conn.guardedQuery(
                 """
                 SELECT r.kind, r.subject, array_agg(l.seq ORDER BY l.seq)
                 FROM ledger l JOIN ledger_records r ON r.id = l.record_id WHERE l.region = \(region)

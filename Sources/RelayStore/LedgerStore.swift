@@ -14,8 +14,8 @@ public struct LedgerStore: Sendable {
 
     /// The head the chainer recorded for `region`; nil before its first step.
     public func recordedHead(region: String) async throws -> LedgerHead? {
-        return try await database.operation("read \(region)'s chain head") { client in
-            for try await (seq, hash, epoch) in try await client.query(
+        return try await database.operation("read \(region)'s chain head") { conn in
+            for try await (seq, hash, epoch) in try await conn.guardedQuery(
                 "SELECT seq, hash, epoch FROM ledger_heads WHERE region = \(region)", logger: database.logger
             ).decode((Int64, Data, Int64).self) {
                 return LedgerHead(seq: seq, hash: Array(hash), epoch: epoch)
@@ -27,8 +27,8 @@ public struct LedgerStore: Sendable {
     /// Records written but not yet chained for `region`, and when the oldest was written. The
     /// cursor comes from subqueries so the scan starts at it in the index (read on every /health).
     public func backlog(region: String) async throws -> (count: Int64, oldest: Timestamp?) {
-        return try await database.operation("count \(region)'s unchained records") { client in
-            for try await (count, oldest) in try await client.query(
+        return try await database.operation("count \(region)'s unchained records") { conn in
+            for try await (count, oldest) in try await conn.guardedQuery(
                 """
                 SELECT count(*), \(unescaped: SQL.micros("min(r.created_at)", as: "oldest"))
                 FROM ledger_records r
@@ -48,8 +48,8 @@ public struct LedgerStore: Sendable {
     public func forEachEntry(
         region: String, from seq: Int64 = 1, _ body: (LedgerEntry, String) async throws -> Void
     ) async throws {
-        return try await database.operation("read \(region)'s ledger") { client in
-            let rows = try await client.query(
+        return try await database.operation("read \(region)'s ledger") { conn in
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT l.seq, coalesce(r.kind, '?'), coalesce(r.subject, '?'), coalesce(r.body, ''::bytea),
                     \(unescaped: SQL.micros("l.committed_at", as: "committed_at")), l.epoch, l.prev_hash, l.hash

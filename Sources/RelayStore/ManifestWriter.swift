@@ -14,11 +14,11 @@ public struct ManifestWriter: Sendable {
     /// when the manifest id was used before; nothing is written then.
     public func record(_ manifest: Manifest, seal: Seal) async throws {
         let record = LedgerRecord.manifest(ManifestRecord(manifest, seal: seal), SealRecord(seal))
-        return try await database.operation("record manifest \(manifest.id)") { client in
+        return try await database.operation("record manifest \(manifest.id)") { conn in
             do {
                 // One statement = one implicit transaction and one round trip: the manifest, its seal
                 // and the ledger record commit together or not at all.
-                try await client.query(try record.write(region: seal.payload.region), logger: database.logger)
+                try await conn.guardedQuery(try record.write(region: seal.payload.region), logger: database.logger)
             } catch where error.sqlState == "23505" {
                 throw StoreError.duplicateManifest(manifest.id)
             }

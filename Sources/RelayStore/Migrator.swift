@@ -52,29 +52,29 @@ public struct Migrator: Sendable {
     public func migrate(_ migrations: [Migration]? = nil) async throws -> [Int] {
         let migrations = try migrations ?? Migration.bundled()
         let logger = database.logger
-        return try await database.operation("apply migrations") { client in try await client.withConnection { conn in
+        return try await database.operation("apply migrations") { conn in
             // Session-level lock on this one connection; released explicitly (or when it closes).
-            try await conn.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+            try await conn.guardedQuery("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
                 let applied = try await apply(migrations, on: conn, logger: logger)
-                try await conn.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                try await conn.guardedQuery("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 return applied
             } catch {
-                _ = try? await conn.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try? await conn.guardedQuery("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 throw error
             }
-        } }
+        }
     }
 
     private func apply(_ migrations: [Migration], on conn: PostgresConnection, logger: Logger) async throws -> [Int] {
-        try await conn.query(
+        try await conn.guardedQuery(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)
         var done: [Int: String] = [:]
-        for try await (version, checksum) in try await conn.query(
+        for try await (version, checksum) in try await conn.guardedQuery(
             "SELECT version, checksum FROM schema_migrations", logger: logger
         ).decode((Int, String).self) {
             done[version] = checksum
@@ -86,17 +86,17 @@ public struct Migrator: Sendable {
                 continue
             }
             logger.info("applying migration", metadata: ["version": "\(m.version)", "name": "\(m.name)"])
-            try await conn.query("BEGIN", logger: logger)
+            try await conn.guardedQuery("BEGIN", logger: logger)
             do {
                 for statement in SQLScript.statements(m.sql) {
-                    try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await conn.guardedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await conn.query(
+                try await conn.guardedQuery(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(m.version), \(m.name), \(m.checksum))",
                     logger: logger)
-                try await conn.query("COMMIT", logger: logger)
+                try await conn.guardedQuery("COMMIT", logger: logger)
             } catch {
-                _ = try? await conn.query("ROLLBACK", logger: logger)
+                _ = try? await conn.guardedQuery("ROLLBACK", logger: logger)
                 throw error
             }
             applied.append(m.version)

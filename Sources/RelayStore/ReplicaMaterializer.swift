@@ -18,7 +18,7 @@ struct ReplicaMaterializer {
             let batch = bodies(kind)
             guard !batch.isEmpty else { continue }
             // Each body is parsed once (MATERIALIZED): inlined, every `->>` would parse it again.
-            try await conn.query(
+            try await conn.guardedQuery(
                 """
                 WITH x AS MATERIALIZED (SELECT t::jsonb AS b, \(origin)::text AS region FROM unnest(\(batch)) AS t)\(unescaped: RowWrites.materialization(kind))
                 """, logger: logger)
@@ -27,7 +27,7 @@ struct ReplicaMaterializer {
         if !executions.isEmpty {
             let update = RecordUpdate.sealExecution
             var updated: Int64 = 0
-            for try await (n) in try await conn.query(
+            for try await (n) in try await conn.guardedQuery(
                 """
                 WITH x AS MATERIALIZED (SELECT t::jsonb AS b FROM unnest(\(executions)) AS t),
                 u AS (

@@ -20,11 +20,11 @@ public struct ReplicaStore: Sendable {
         _ origin: String, purpose: @autoclosure () -> String, _ body: (ReplicaTransaction) async throws -> T
     ) async throws -> T {
         try await database.transaction(purpose()) { conn in
-            try await conn.query(
+            try await conn.guardedQuery(
                 "INSERT INTO replica_heads (origin, hash) VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
                 logger: database.logger)
             var head: ReplicaHead?
-            for try await (seq, hash, epoch, quarantined) in try await conn.query(
+            for try await (seq, hash, epoch, quarantined) in try await conn.guardedQuery(
                 "SELECT seq, hash, epoch, quarantined FROM replica_heads WHERE origin = \(origin) FOR UPDATE", logger: database.logger
             ).decode((Int64, Data, Int64, Bool).self) {
                 head = ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined)
@@ -36,8 +36,8 @@ public struct ReplicaStore: Sendable {
 
     /// Quarantines `origin` on this region (after a divergence): nothing more is applied from it.
     public func quarantine(origin: String, reason: String) async throws {
-        return try await database.operation("quarantine \(origin)") { client in
-            try await client.query(
+        return try await database.operation("quarantine \(origin)") { conn in
+            try await conn.guardedQuery(
                 """
                 INSERT INTO replica_heads (origin, hash, quarantined, quarantine_reason)
                 VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash)), true, \(reason))
@@ -48,9 +48,9 @@ public struct ReplicaStore: Sendable {
 
     /// Every origin's replica head, with the quarantine reason when quarantined.
     public func heads() async throws -> [(head: ReplicaHead, reason: String?)] {
-        return try await database.operation("read the replica heads") { client in
+        return try await database.operation("read the replica heads") { conn in
             var out: [(ReplicaHead, String?)] = []
-            for try await (origin, seq, hash, epoch, quarantined, reason) in try await client.query(
+            for try await (origin, seq, hash, epoch, quarantined, reason) in try await conn.guardedQuery(
                 "SELECT origin, seq, hash, epoch, quarantined, quarantine_reason FROM replica_heads ORDER BY origin",
                 logger: database.logger
             ).decode((String, Int64, Data, Int64, Bool, String?).self) {
@@ -62,8 +62,8 @@ public struct ReplicaStore: Sendable {
 
     /// Calls `body` with every replica entry of `origin` in seq order (streaming).
     public func forEachEntry(origin: String, _ body: (LedgerEntry, String) async throws -> Void) async throws {
-        return try await database.operation("read the replica of \(origin)") { client in
-            let rows = try await client.query(
+        return try await database.operation("read the replica of \(origin)") { conn in
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT seq, kind, subject, body, \(unescaped: SQL.micros("committed_at", as: "committed_at")), epoch, prev_hash, hash
                 FROM replica_ledger WHERE origin = \(origin) ORDER BY seq
@@ -92,7 +92,7 @@ public struct ReplicaTransaction: Sendable {
     public func hashes(from first: Int64, through last: Int64) async throws -> [Int64: [UInt8]] {
         var held: [Int64: [UInt8]] = [:]
         guard first <= last else { return held }
-        for try await (seq, hash) in try await conn.query(
+        for try await (seq, hash) in try await conn.guardedQuery(
             "SELECT seq, hash FROM replica_ledger WHERE origin = \(head.origin) AND seq BETWEEN \(first) AND \(last)", logger: logger
         ).decode((Int64, Data).self) {
             held[seq] = Array(hash)
@@ -106,7 +106,7 @@ public struct ReplicaTransaction: Sendable {
         let origin = head.origin
         let new = Array(batch.records[index...])
         let entries = new.map(\.entry)
-        try await conn.query(
+        try await conn.guardedQuery(
             """
             INSERT INTO replica_ledger (origin, seq, kind, subject, body, committed_at, epoch, prev_hash, hash, batch_no)
             SELECT \(origin), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
@@ -118,7 +118,7 @@ public struct ReplicaTransaction: Sendable {
                 AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
             """, logger: logger)
         try await ReplicaMaterializer(origin: origin, logger: logger).materialize(entries, on: conn)
-        try await conn.query(
+        try await conn.guardedQuery(
             """
             INSERT INTO replica_batches (origin, first_seq, last_seq, batch_no, header, signature)
             VALUES (\(origin), \(batch.header.firstSeq), \(batch.header.lastSeq), \(batch.header.batchNo),
@@ -126,7 +126,7 @@ public struct ReplicaTransaction: Sendable {
             ON CONFLICT DO NOTHING
             """, logger: logger)
         let last = entries[entries.count - 1]
-        try await conn.query(
+        try await conn.guardedQuery(
             """
             UPDATE replica_heads SET seq = \(last.seq), hash = \(Data(last.hash)),
                 epoch = greatest(epoch, \(batch.header.epoch)), updated_at = clock_timestamp()

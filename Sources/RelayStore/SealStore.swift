@@ -25,8 +25,8 @@ public struct SealStore: Sendable {
 
     /// The seal `sealID`, its signed fields rebuilt from the stored manifest and seal rows; nil when unknown.
     public func seal(id sealID: String) async throws -> Seal? {
-        return try await database.operation("read seal \(sealID)") { client in
-            let rows = try await client.query(
+        return try await database.operation("read seal \(sealID)") { conn in
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT s.seal_id, s.manifest_id::text AS manifest_id, s.region, s.approved, s.policy_version, s.denial_reason,
                     s.key_id, s.public_key, s.signature, s.signed_payload, s.was_executed,
@@ -62,7 +62,7 @@ public struct SealStore: Sendable {
     /// exactly one gets `.executed`. Only seals whose home is `region` are executed here (replicas
     /// of other regions' seals never are). When nothing was updated, says why.
     public func markExecuted(id sealID: String, now: Timestamp, region: String) async throws -> ExecutionOutcome {
-        return try await database.operation("execute seal \(sealID)") { client in
+        return try await database.operation("execute seal \(sealID)") { conn in
             let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
             let body = record.body
             let update = RecordUpdate.sealExecution
@@ -86,11 +86,11 @@ public struct SealStore: Sendable {
                 )
                 SELECT \(SQL.micros("executed_at", as: "executed_at")) FROM u
                 """
-            let updated = try await client.query(statement.query(sql), logger: database.logger)
+            let updated = try await conn.guardedQuery(statement.query(sql), logger: database.logger)
             for try await (micros) in updated.decode(Int64.self) {
                 return .executed(at: Timestamp(microseconds: micros))
             }
-            let state = try await client.query(
+            let state = try await conn.guardedQuery(
                 "SELECT approved, was_executed, region FROM seals WHERE seal_id = \(sealID)", logger: database.logger)
             for try await (approved, executed, home) in state.decode((Bool, Bool, String).self) {
                 if home != region { return .foreign(home: home) }

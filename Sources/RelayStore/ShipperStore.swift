@@ -13,11 +13,11 @@ public struct ShipperStore: Sendable {
 
     /// What `peer` acknowledged: seq, hash and the last batch number sent (created at 0 on first use).
     public func cursor(peer: String) async throws -> (seq: Int64, hash: [UInt8], batchNo: Int64) {
-        try await database.operation("read the shipping cursor of \(peer)") { client in
-            try await client.query(
+        try await database.operation("read the shipping cursor of \(peer)") { conn in
+            try await conn.guardedQuery(
                 "INSERT INTO ship_cursors (peer, acked_hash) VALUES (\(peer), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
                 logger: database.logger)
-            for try await (seq, hash, batchNo) in try await client.query(
+            for try await (seq, hash, batchNo) in try await conn.guardedQuery(
                 "SELECT acked_seq, acked_hash, batch_no FROM ship_cursors WHERE peer = \(peer)", logger: database.logger
             ).decode((Int64, Data, Int64).self) {
                 return (seq, Array(hash), batchNo)
@@ -28,9 +28,9 @@ public struct ShipperStore: Sendable {
 
     /// Every peer's acknowledged seq, read-only (a peer whose shipper has not started yet is absent).
     public func ackedSeqs() async throws -> [String: Int64] {
-        try await database.operation("read the shipping cursors") { client in
+        try await database.operation("read the shipping cursors") { conn in
             var out: [String: Int64] = [:]
-            for try await (peer, seq) in try await client.query(
+            for try await (peer, seq) in try await conn.guardedQuery(
                 "SELECT peer, acked_seq FROM ship_cursors", logger: database.logger
             ).decode((String, Int64).self) {
                 out[peer] = seq
@@ -41,8 +41,8 @@ public struct ShipperStore: Sendable {
 
     /// Records what `peer` acknowledged (it may move back: a peer that lost data asks from earlier).
     public func acknowledge(peer: String, seq: Int64, hash: [UInt8], batchNo: Int64) async throws {
-        try await database.operation("move the shipping cursor of \(peer) to seq \(seq)") { client in
-            try await client.query(
+        try await database.operation("move the shipping cursor of \(peer) to seq \(seq)") { conn in
+            try await conn.guardedQuery(
                 """
                 UPDATE ship_cursors SET acked_seq = \(seq), acked_hash = \(Data(hash)), batch_no = \(batchNo),
                     last_error = NULL, updated_at = clock_timestamp()
@@ -53,8 +53,8 @@ public struct ShipperStore: Sendable {
 
     /// Remembers the last failure shipping to `peer` (for status).
     public func recordError(peer: String, _ message: String) async throws {
-        try await database.operation("record the shipping error of \(peer)") { client in
-            try await client.query(
+        try await database.operation("record the shipping error of \(peer)") { conn in
+            try await conn.guardedQuery(
                 "UPDATE ship_cursors SET last_error = \(message), updated_at = clock_timestamp() WHERE peer = \(peer)",
                 logger: database.logger)
         }
@@ -63,10 +63,10 @@ public struct ShipperStore: Sendable {
     /// Up to `limit` entries of `region` after `seq` (fewer when `maxBytes` of bodies is reached,
     /// but at least one), with their subjects.
     public func entries(region: String, after seq: Int64, limit: Int, maxBytes: Int) async throws -> [Batch.Record] {
-        try await database.operation("read \(region)'s ledger after seq \(seq)") { client in
+        try await database.operation("read \(region)'s ledger after seq \(seq)") { conn in
             var out: [Batch.Record] = []
             var bytes = 0
-            let rows = try await client.query(
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT l.seq, r.kind, r.subject, r.body, \(unescaped: SQL.micros("l.committed_at", as: "committed_at")),
                     l.epoch, l.prev_hash, l.hash
@@ -93,8 +93,8 @@ public struct ShipperStore: Sendable {
     /// The hash of `region`'s entry `seq` (genesis zeros for 0); nil when there is no such entry.
     public func hash(region: String, seq: Int64) async throws -> [UInt8]? {
         guard seq > 0 else { return LedgerEntry.genesisPrevHash }
-        return try await database.operation("read the hash of \(region)'s seq \(seq)") { client in
-            for try await (hash) in try await client.query(
+        return try await database.operation("read the hash of \(region)'s seq \(seq)") { conn in
+            for try await (hash) in try await conn.guardedQuery(
                 "SELECT hash FROM ledger WHERE region = \(region) AND seq = \(seq)", logger: database.logger
             ).decode(Data.self) {
                 return Array(hash)
@@ -105,8 +105,8 @@ public struct ShipperStore: Sendable {
 
     /// When `region`'s entry `seq` was committed (origin clock); nil when there is no such entry.
     public func committedAt(region: String, seq: Int64) async throws -> Timestamp? {
-        try await database.operation("read the commit time of \(region)'s seq \(seq)") { client in
-            for try await (micros) in try await client.query(
+        try await database.operation("read the commit time of \(region)'s seq \(seq)") { conn in
+            for try await (micros) in try await conn.guardedQuery(
                 "SELECT \(unescaped: SQL.micros("committed_at", as: "c")) FROM ledger WHERE region = \(region) AND seq = \(seq)",
                 logger: database.logger
             ).decode(Int64.self) {
@@ -119,8 +119,8 @@ public struct ShipperStore: Sendable {
     /// Stores one RPO sample per peer.
     public func recordLag(origin: String, samples: [(peer: String, records: Int64, seconds: Double)]) async throws {
         guard !samples.isEmpty else { return }
-        try await database.operation("store lag samples") { client in
-            try await client.query(
+        try await database.operation("store lag samples") { conn in
+            try await conn.guardedQuery(
                 """
                 INSERT INTO lag_samples (origin, peer, lag_records, lag_seconds)
                 SELECT \(origin), p, r, s FROM unnest(\(samples.map(\.peer)), \(samples.map(\.records)), \(samples.map(\.seconds))) AS u(p, r, s)
