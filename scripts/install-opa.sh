@@ -14,6 +14,15 @@ if [[ -f "$MARKER" && -f "$DEST/opa_bindings/libopabridge.so" ]]; then
   exit 0
 fi
 
+# Test suites that need OPA may start this at the same moment: one installs, the others wait
+# for it and then find the engine installed.
+mkdir -p "$(dirname "$DEST")"
+exec 9>"$DEST.lock"
+flock 9
+if [[ -f "$MARKER" && -f "$DEST/opa_bindings/libopabridge.so" ]]; then
+  exit 0
+fi
+
 if ! python3 -m pip --version >/dev/null 2>&1; then
   if [[ $(id -u) -ne 0 ]]; then
     echo "install-opa: python3 has no pip (install python3-pip, or run as root)" >&2

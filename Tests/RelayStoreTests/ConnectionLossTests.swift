@@ -48,7 +48,7 @@ struct ConnectionLossTests {
             await #expect(throws: ClosedConnectionGuard.ConnectionClosed.self) {
                 try await conn.guardedQuery("SELECT 1", logger: Self.logger)
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(10), "it fails at once instead of waiting for an answer that never comes")
         }
     }
 
