@@ -14,8 +14,8 @@ import Testing
 struct ConnectionLossTests {
     static let logger = { var l = Logger(label: "connection-loss"); l.logLevel = .critical; return l }()
 
-    /// A connection of its own to a fresh database, and a way to end it from the server side.
-    func withKilledConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
+    /// A connection of its own to a fresh database, with its server process id, and the cluster.
+    func connection() async throws -> (conn: PostgresConnection, pid: Int32, cluster: PostgresCluster, database: String) {
         let cluster = try await SharedCluster.shared.cluster()
         let name = try await SharedCluster.shared.freshDatabase(prefix: "connloss")
         let conn = try await PostgresConnection.connect(
@@ -23,9 +23,15 @@ struct ConnectionLossTests {
             id: 1, logger: Self.logger)
         var pid: Int32 = 0
         for try await (p) in try await conn.query("SELECT pg_backend_pid()", logger: Self.logger).decode(Int32.self) { pid = p }
-        _ = try await cluster.psql("SELECT pg_terminate_backend(\(pid))", database: name)
-        try await conn.closeFuture.get()
-        try await body(conn)
+        return (conn, pid, cluster, name)
+    }
+
+    /// A connection whose server process was terminated, once the connection has seen it close.
+    func withKilledConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
+        let c = try await connection()
+        _ = try await c.cluster.psql("SELECT pg_terminate_backend(\(c.pid))", database: c.database)
+        try await c.conn.closeFuture.get()
+        try await body(c.conn)
     }
 
     /// The driver's behaviour, pinned so that a fixed driver shows up here (and the guard can go).
@@ -54,16 +60,10 @@ struct ConnectionLossTests {
 
     /// A query already answering when its connection closes fails (the driver sees that one).
     @Test func aQueryInFlightWhenItsConnectionClosesFails() async throws {
-        let cluster = try await SharedCluster.shared.cluster()
-        let name = try await SharedCluster.shared.freshDatabase(prefix: "connloss")
-        let conn = try await PostgresConnection.connect(
-            configuration: .init(host: cluster.host, port: cluster.port, username: cluster.superuser, password: nil, database: name, tls: .disable),
-            id: 2, logger: Self.logger)
-        var pid: Int32 = 0
-        for try await (p) in try await conn.query("SELECT pg_backend_pid()", logger: Self.logger).decode(Int32.self) { pid = p }
-        let waiting = Task { for try await _ in try await conn.guardedQuery("SELECT pg_sleep(30)", logger: Self.logger) {} }
+        let c = try await connection()
+        let waiting = Task { for try await _ in try await c.conn.guardedQuery("SELECT pg_sleep(30)", logger: Self.logger) {} }
         try await Task.sleep(for: .milliseconds(300))
-        _ = try await cluster.psql("SELECT pg_terminate_backend(\(pid))", database: name)
+        _ = try await c.cluster.psql("SELECT pg_terminate_backend(\(c.pid))", database: c.database)
         let result = await waiting.result
         #expect(throws: (any Error).self) { try result.get() }
     }
