@@ -69,7 +69,8 @@ struct ConnectionLossTests {
     }
 
     /// The pool, its server killed with SIGKILL and restarted over and over under six concurrent
-    /// transactions: every operation ends (committed or failed), none waits forever.
+    /// transactions: every operation ends (committed or failed), none waits forever, and once the
+    /// kills stop every worker commits again without anything being restarted.
     @Test(.timeLimit(.minutes(3)))
     func noOperationWaitsForeverAcrossServerKills() async throws {
         let cluster = try await PostgresCluster.start(PostgresClusterOptions(name: "connloss"), logger: Self.logger)
@@ -88,11 +89,13 @@ struct ConnectionLossTests {
                         n += 1
                         let id = worker * 1_000_000 + n
                         probe.started.withLock { $0[id] = .now }
-                        _ = try? await db.transaction("probe") { conn in
+                        let committed = (try? await db.transaction("probe") { conn in
                             try await conn.guardedQuery("SELECT pg_sleep(0.005)", logger: Self.logger)
-                        }
+                        }) != nil
                         probe.started.withLock { $0[id] = nil }
-                        probe.done.add(1, ordering: .relaxed)
+                        if committed, probe.killsOver.load(ordering: .relaxed) {
+                            probe.committedAfterKills.withLock { _ = $0.insert(worker) }
+                        }
                     }
                 }
             }
@@ -103,6 +106,7 @@ struct ConnectionLossTests {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...300)))
                 try await cluster.restart()
             }
+            probe.killsOver.store(true, ordering: .relaxed)
             // Every operation ends within 20 s of the last restart.
             let settled = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < settled, probe.started.withLock({ s in s.values.contains { ContinuousClock.now - $0 > .seconds(15) } }) {
@@ -110,7 +114,12 @@ struct ConnectionLossTests {
             }
             let stuck = probe.started.withLock { s in s.filter { ContinuousClock.now - $0.value > .seconds(15) }.count }
             #expect(stuck == 0, "\(stuck) operations waited over 15 s")
-            #expect(probe.done.load(ordering: .relaxed) > 50)
+            let recovered = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < recovered, probe.committedAfterKills.withLock({ $0.count }) < 6 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let workers = probe.committedAfterKills.withLock { $0.count }
+            #expect(workers == 6, "only \(workers) of 6 workers committed again once the server stayed up")
             probe.stop.store(true, ordering: .relaxed)
             group.cancelAll()
         }
@@ -118,7 +127,8 @@ struct ConnectionLossTests {
 
     final class Probe: Sendable {
         let started = Mutex<[Int: ContinuousClock.Instant]>([:])
-        let done = Atomic<Int>(0)
+        let killsOver = Atomic<Bool>(false)
+        let committedAfterKills = Mutex<Set<Int>>([])
         let stop = Atomic<Bool>(false)
     }
 }
