@@ -32,6 +32,8 @@ public struct GatewayServices: Sendable {
     let schemaReady = ReadyGate()
     let manifests: ManifestWriter
     let seals: SealStore
+    /// Every region's state as this database holds it (seal ownership, fencing).
+    let regionStates: RegionStateStore
     let audit: AuditStore
     let identities: IdentityStore
 
@@ -66,6 +68,7 @@ public struct GatewayServices: Sendable {
             configuration.chainer == .embedded
             ? Chainer(region: configuration.region, database: database, gate: schemaReady, logger: logger) : nil
         self.seals = SealStore(database: database)
+        self.regionStates = RegionStateStore(database: database)
         self.audit = AuditStore(database: database)
         self.metrics = GatewayMetrics(policyEngine: policyEngine.engine.name)
         self.rateLimiter =

@@ -103,4 +103,12 @@ extension Error {
     var sqlState: String? {
         (self as? DatabaseError)?.sqlState ?? (self as? PSQLError)?.serverInfo?[.sqlState]
     }
+
+    /// The fence's refusal (SQLSTATE RL001, migration 0006) as a store error carrying the
+    /// database's message (it names the region and its state; no row values).
+    var fenceRefusal: StoreError? {
+        guard sqlState == "RL001" else { return nil }
+        let message = (self as? DatabaseError)?.message ?? (self as? PSQLError)?.serverInfo?[.message]
+        return .regionNotActive(message ?? "relay: this region is not active")
+    }
 }

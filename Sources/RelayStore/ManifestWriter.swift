@@ -11,7 +11,8 @@ public struct ManifestWriter: Sendable {
     }
 
     /// Stores `manifest` with the decision recorded in `seal`. Throws `StoreError.duplicateManifest`
-    /// when the manifest id was used before; nothing is written then.
+    /// when the manifest id was used before, `StoreError.regionNotActive` when the region is
+    /// fenced or taken over; nothing is written then.
     public func record(_ manifest: Manifest, seal: Seal) async throws {
         let record = LedgerRecord.manifest(ManifestRecord(manifest, seal: seal), SealRecord(seal))
         return try await database.operation("record manifest \(manifest.id)") { conn in
@@ -21,6 +22,8 @@ public struct ManifestWriter: Sendable {
                 try await conn.guardedQuery(try record.write(region: seal.payload.region), logger: database.logger)
             } catch where error.sqlState == "23505" {
                 throw StoreError.duplicateManifest(manifest.id)
+            } catch let error where error.fenceRefusal != nil {
+                throw error.fenceRefusal!
             }
         }
     }

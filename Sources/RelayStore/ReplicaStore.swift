@@ -20,6 +20,9 @@ public struct ReplicaStore: Sendable {
         _ origin: String, purpose: @autoclosure () -> String, _ body: (ReplicaTransaction) async throws -> T
     ) async throws -> T {
         try await database.transaction(purpose()) { conn in
+            // Mirrors peers' records, including a successor's executions of this region's seals
+            // while this region is fenced or taken over (migration 0006's fence lets these through).
+            try await conn.guardedQuery("SELECT set_config('relay.replica_apply', 'on', true)", logger: database.logger)
             try await conn.guardedQuery(
                 "INSERT INTO replica_heads (origin, hash) VALUES (\(origin), \(Data(LedgerEntry.genesisPrevHash))) ON CONFLICT DO NOTHING",
                 logger: database.logger)

@@ -58,9 +58,11 @@ public struct SealStore: Sendable {
         }
     }
 
-    /// Executes the seal at `now` with ONE atomic statement: of any number of concurrent calls
-    /// exactly one gets `.executed`. Only seals whose home is `region` are executed here (replicas
-    /// of other regions' seals never are). When nothing was updated, says why.
+    /// Executes the seal at `now` in region `region` with ONE atomic statement: of any number of
+    /// concurrent calls exactly one gets `.executed`. Only seals whose home is `region`, or whose
+    /// home `region` took over in a switchover, are executed here; the execution is recorded in
+    /// `region`'s ledger. When nothing was updated, says why. A region that is fenced or taken
+    /// over throws `StoreError.regionNotActive` (its database refuses).
     public func markExecuted(id sealID: String, now: Timestamp, region: String) async throws -> ExecutionOutcome {
         return try await database.operation("execute seal \(sealID)") { conn in
             let record = LedgerRecord.sealExecuted(sealID: sealID, executedAt: now)
@@ -69,7 +71,7 @@ public struct SealStore: Sendable {
             var statement = BoundStatement()
             let set = try update.assignments(values: body, in: &statement)
             let seal = try update.match("s", values: body, in: &statement)
-            let home = try statement.bind(region)
+            let here = try statement.bind(region)
             let at = try statement.bind(now.iso8601)
             let kind = try statement.bind(record.kind.rawValue)
             let subject = try statement.bind(record.subject)
@@ -79,21 +81,32 @@ public struct SealStore: Sendable {
             let sql = """
                 WITH u AS (
                     UPDATE seals s SET \(set)
-                    WHERE \(seal) AND s.region = \(home) AND s.approved AND NOT s.was_executed AND s.expires_at > \(at)::timestamptz
-                    RETURNING s.region, s.executed_at
+                    WHERE \(seal) AND s.approved AND NOT s.was_executed AND s.expires_at > \(at)::timestamptz
+                        AND (s.region = \(here) OR EXISTS (
+                            SELECT 1 FROM region_state rs WHERE rs.region = s.region AND rs.state = 'taken_over'
+                                AND rs.mode = 'switchover' AND rs.successor = \(here)))
+                    RETURNING s.executed_at
                 ), r AS (
-                    INSERT INTO ledger_records (region, kind, subject, body) SELECT region, \(kind), \(subject), \(bytes) FROM u
+                    INSERT INTO ledger_records (region, kind, subject, body) SELECT \(here), \(kind), \(subject), \(bytes) FROM u
                 )
                 SELECT \(SQL.micros("executed_at", as: "executed_at")) FROM u
                 """
-            let updated = try await conn.guardedQuery(statement.query(sql), logger: database.logger)
-            for try await (micros) in updated.decode(Int64.self) {
-                return .executed(at: Timestamp(microseconds: micros))
+            do {
+                let updated = try await conn.guardedQuery(statement.query(sql), logger: database.logger)
+                for try await (micros) in updated.decode(Int64.self) {
+                    return .executed(at: Timestamp(microseconds: micros))
+                }
+            } catch let error where error.fenceRefusal != nil {
+                throw error.fenceRefusal!
             }
             let state = try await conn.guardedQuery(
-                "SELECT approved, was_executed, region FROM seals WHERE seal_id = \(sealID)", logger: database.logger)
-            for try await (approved, executed, home) in state.decode((Bool, Bool, String).self) {
-                if home != region { return .foreign(home: home) }
+                """
+                SELECT s.approved, s.was_executed, s.region,
+                    coalesce(rs.state = 'taken_over' AND rs.mode = 'switchover' AND rs.successor = \(region), false)
+                FROM seals s LEFT JOIN region_state rs ON rs.region = s.region WHERE s.seal_id = \(sealID)
+                """, logger: database.logger)
+            for try await (approved, executed, home, succeeded) in state.decode((Bool, Bool, String, Bool).self) {
+                if home != region, !succeeded { return .foreign(home: home) }
                 if executed { return .alreadyExecuted }
                 if !approved { return .denied }
                 return .expired

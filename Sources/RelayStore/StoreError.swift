@@ -8,6 +8,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case migrationsUnavailable(String)
     /// Stored data could not be decoded (a row edited by hand, usually).
     case corruptRow(String)
+    /// The region is fenced or taken over: its database refuses its new manifests, seals and
+    /// executions (SQLSTATE RL001, migration 0006). Carries the database's message.
+    case regionNotActive(String)
     /// Not a region id (`[a-z0-9-]`, at most 40 characters).
     case invalidRegion(String)
 
@@ -18,6 +21,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "migration \(v) (\(name)) differs from the one applied to this database; never edit an applied migration, add a new one"
         case .migrationsUnavailable(let why): "cannot read migrations: \(why)"
         case .corruptRow(let why): "corrupt row: \(why)"
+        case .regionNotActive(let message): message
         case .invalidRegion(let id): "'\(id)' is not a region id ([a-z0-9-], at most 40 characters)"
         }
     }

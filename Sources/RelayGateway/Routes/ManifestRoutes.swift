@@ -59,6 +59,10 @@ struct ManifestRoutes {
                 try await services.manifests.record(manifest, seal: seal)
             } catch StoreError.duplicateManifest(let id) {
                 throw APIError(.conflict, "Manifest \(id) already exists")
+            } catch StoreError.regionNotActive(let why) {
+                // Fenced or taken over: another region serves this region's traffic now.
+                context.logger.warning("manifest refused: region not active", metadata: ["reason": "\(why)"])
+                throw APIError(.serviceUnavailable, why)
             }
         }
         context.logger.info(

@@ -43,13 +43,22 @@ struct SealRoutes {
     /// triggers); the execution itself is one atomic UPDATE.
     @Sendable func markExecuted(request: Request, context: RelayRequestContext) async throws -> JSONResponse {
         let id = try sealID(request)
-        // The seal id names its home region (and the signature covers it): only the home executes.
-        // A region that is not configured is no region to forward to or retry: unless a replicated
-        // copy of the seal is here, the id names no seal, and the answer is verify's 404. A
-        // malformed id names no region; it is looked up here, as verify does.
-        if let home = Seal.homeRegion(ofSealID: id), home != services.configuration.region {
-            guard try await isForwardable(sealID: id, home: home) else { throw APIError(.notFound, "Seal not found") }
-            return try await SealForwarder(services: services).forward(sealID: id, home: home, request: request, context: context)
+        // The seal id names its home region (and the signature covers it). Its home executes it,
+        // or the home's successor after a switchover; anyone else forwards. A region that is not
+        // configured is no region to forward to or retry: unless a replicated copy of the seal is
+        // here, the id names no seal, and the answer is verify's 404. A malformed id names no
+        // region; it is looked up here, as verify does.
+        if let home = Seal.homeRegion(ofSealID: id) {
+            let here = services.configuration.region
+            switch SealOwnership.decide(home: home, local: here, homeState: try await services.regionStates.state(of: home)) {
+            case .executeHere: break
+            case .forward(let executor):
+                guard try await isForwardable(sealID: id, home: executor) else { throw APIError(.notFound, "Seal not found") }
+                return try await SealForwarder(services: services).forward(sealID: id, home: executor, request: request, context: context)
+            case .refuse(let reason, let retryable):
+                context.logger.notice("seal execution refused by ownership", metadata: ["seal_id": "\(id)", "reason": "\(reason)"])
+                throw APIError(retryable ? .serviceUnavailable : .conflict, reason)
+            }
         }
         guard let seal = try await services.seals.seal(id: id) else { throw APIError(.notFound, "Seal not found") }
         if let principal = context.principal, principal.orgID != seal.payload.orgID {
@@ -63,7 +72,11 @@ struct SealRoutes {
             context.logger.error("refusing to execute seal with invalid signature", metadata: ["seal_id": "\(id)"])
             throw APIError(.badRequest, "Seal signature invalid: \(verdict.reason ?? "")")
         }
-        switch try await services.seals.markExecuted(id: id, now: now, region: services.configuration.region) {
+        let outcome: ExecutionOutcome
+        do { outcome = try await services.seals.markExecuted(id: id, now: now, region: services.configuration.region) } catch StoreError.regionNotActive(let why) {
+            throw APIError(.serviceUnavailable, why)
+        }
+        switch outcome {
         case .executed(let at):
             context.logger.info("seal executed", metadata: ["seal_id": "\(id)"])
             services.metrics.recordSealExecuted()

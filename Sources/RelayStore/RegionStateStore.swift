@@ -1,0 +1,72 @@
+import Foundation
+import PostgresNIO
+import RelayCore
+
+/// The region states a region's database holds (`region_state`), and the one way to change them:
+/// a `region_control` entry in this region's ledger, folded into the state by the database in the
+/// same transaction (migration 0006), then chained and shipped to every peer like any record.
+public struct RegionStateStore: Sendable {
+    let database: Database
+
+    /// Creates a store on `database`.
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Every region's state as this database sees it (regions never changed have no row).
+    public func states() async throws -> [RegionState] {
+        try await read(where: nil)
+    }
+
+    /// `region`'s state, nil when it was never changed (active at epoch 1).
+    public func state(of region: String) async throws -> RegionState? {
+        try await read(where: region).first
+    }
+
+    /// Writes `control` into `ledgerRegion`'s ledger (this database's own region) and returns the
+    /// state it leads to. A fence waits for the region's writes under way and stops every later one.
+    @discardableResult
+    public func write(_ control: RegionControl, ledgerRegion: String) async throws -> RegionState? {
+        let body = Data(CanonicalJSON.bytes(control.body))
+        try await database.transaction("write \(control.action.rawValue) of \(control.region)") { conn in
+            try await conn.guardedQuery(
+                """
+                INSERT INTO ledger_records (region, kind, subject, body)
+                VALUES (\(ledgerRegion), \(LedgerKind.regionControl.rawValue), \(control.controlID), \(body))
+                """, logger: database.logger)
+        }
+        return try await state(of: control.region)
+    }
+
+    private func read(where region: String?) async throws -> [RegionState] {
+        try await database.operation("read region state") { conn in
+            let columns = "region, state, successor, mode, paused, epoch, version, reason, operator, event_id, " + SQL.micros("since", as: "since")
+            let query: PostgresQuery =
+                if let region { "SELECT \(unescaped: columns) FROM region_state WHERE region = \(region)" } else {
+                    "SELECT \(unescaped: columns) FROM region_state ORDER BY region"
+                }
+            let rows = try await conn.guardedQuery(query, logger: database.logger)
+            var out: [RegionState] = []
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                let name: String = try r.get("state")
+                let role: RegionState.Role
+                switch name {
+                case "fenced": role = .fenced
+                case "taken_over":
+                    guard let by: String = try r.get("successor"), let mode = TakeoverMode(rawValue: try r.get("mode") ?? "") else {
+                        throw StoreError.corruptRow("region_state of \(try r.get("region") as String): taken over without successor or mode")
+                    }
+                    role = .takenOver(by: by, mode: mode)
+                default: role = .active
+                }
+                out.append(
+                    RegionState(
+                        region: try r.get("region"), role: role, paused: try r.get("paused"), epoch: try r.get("epoch"),
+                        version: try r.get("version"), since: try r.timestamp("since"), reason: try r.get("reason"),
+                        operatorName: try r.get("operator"), eventID: try r.get("event_id")))
+            }
+            return out
+        }
+    }
+}
