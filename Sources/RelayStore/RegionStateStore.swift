@@ -38,6 +38,19 @@ public struct RegionStateStore: Sendable {
         return try await state(of: control.region)
     }
 
+    /// The seq at which this region's chainer linked control entry `controlID`; nil until chained.
+    public func chainedSeq(controlID: String, region: String) async throws -> Int64? {
+        try await database.operation("find control \(controlID) in the ledger") { conn in
+            let rows = try await conn.guardedQuery(
+                """
+                SELECT l.seq FROM ledger_records r JOIN ledger l ON l.record_id = r.id
+                WHERE r.region = \(region) AND r.kind = \(LedgerKind.regionControl.rawValue) AND r.subject = \(controlID)
+                """, logger: database.logger)
+            for try await seq in rows.decode(Int64.self) { return seq }
+            return nil
+        }
+    }
+
     private func read(where region: String?) async throws -> [RegionState] {
         try await database.operation("read region state") { conn in
             let columns = "region, state, successor, mode, paused, epoch, version, reason, operator, event_id, " + SQL.micros("since", as: "since")

@@ -10,6 +10,8 @@ struct ReplicaMaterializer {
     let origin: String
     let logger: Logger
 
+    /// A seal executes at its home, or at the region that took its home over in a switchover
+    /// (whose takeover entry precedes its executions in its own ledger, so it is applied first).
     func materialize(_ entries: [LedgerEntry], on conn: PostgresConnection) async throws {
         func bodies(_ kind: LedgerKind) -> [String] {
             entries.filter { $0.kind == kind }.map { String(decoding: $0.body, as: UTF8.self) }
@@ -33,7 +35,10 @@ struct ReplicaMaterializer {
                 u AS (
                     UPDATE seals s SET \(unescaped: update.assignments(from: "x.b"))
                     FROM x
-                    WHERE \(unescaped: update.match("s", from: "x.b")) AND s.region = \(origin) AND NOT s.was_executed
+                    WHERE \(unescaped: update.match("s", from: "x.b")) AND NOT s.was_executed
+                        AND (s.region = \(origin) OR EXISTS (
+                            SELECT 1 FROM region_state rs WHERE rs.region = s.region AND rs.state = 'taken_over'
+                                AND rs.mode = 'switchover' AND rs.successor = \(origin)))
                     RETURNING 1
                 )
                 SELECT count(*) FROM u

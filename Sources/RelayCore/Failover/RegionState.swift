@@ -54,4 +54,9 @@ public struct RegionState: Sendable, Equatable {
     public func isOlder(than control: RegionControl) -> Bool {
         (epoch, version) < (control.epoch, control.version)
     }
+
+    /// Whether this state reflects a later change of the region than `other`.
+    public func isNewer(than other: RegionState) -> Bool {
+        (epoch, version) > (other.epoch, other.version)
+    }
 }

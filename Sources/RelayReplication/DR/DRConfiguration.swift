@@ -28,6 +28,9 @@ public struct DRConfiguration: Sendable {
     public var chainer = Chainer.Options()
     /// TLS of the replication port and towards https peers (default: plain port, system roots).
     public var tls = DRTLS()
+    /// The bearer token coordinators present to `POST /v1/control` (RELAY_DR_ADMIN_TOKEN, at
+    /// least 16 characters); nil disables the endpoint (fail closed).
+    public var adminToken: String?
 
     /// Creates a configuration.
     public init(
@@ -46,7 +49,7 @@ public struct DRConfiguration: Sendable {
     /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
     /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES,
-    /// RELAY_DR_STALL_SECONDS,
+    /// RELAY_DR_STALL_SECONDS, RELAY_DR_ADMIN_TOKEN,
     /// RELAY_DR_CHAINER and the RELAY_DR_TLS_* settings (`DRTLS.fromEnvironment`).
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
@@ -91,6 +94,12 @@ public struct DRConfiguration: Sendable {
         config.maxBodyBytes = try env.int("RELAY_DR_MAX_BODY_BYTES", default: 16 << 20, range: 1024...(256 << 20))
         config.stallAfter = .seconds(try env.int("RELAY_DR_STALL_SECONDS", default: 30, range: 1...86_400))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
+        if let token = env.optional("RELAY_DR_ADMIN_TOKEN") {
+            guard token.utf8.count >= 16 else {
+                throw ConfigurationError(setting: "RELAY_DR_ADMIN_TOKEN", reason: "too short: use at least 16 random characters (e.g. openssl rand -hex 32)")
+            }
+            config.adminToken = token
+        }
         config.tls = try DRTLS.fromEnvironment(environment)
         try config.tls.checkURLs(region: me, peers: regions.regions.filter { $0.id != region }, directory: dir)
         return config

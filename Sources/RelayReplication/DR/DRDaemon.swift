@@ -21,6 +21,7 @@ public final class DRDaemon: Sendable {
     let receiver: BatchReceiver
     let shipping: ShippingService
     let lag: LagMonitor
+    let control: RegionControlService
     let gate: ReadyGate
     let logger: Logger
     let clock: RelayClock
@@ -41,6 +42,7 @@ public final class DRDaemon: Sendable {
         let gate = ReadyGate()
         self.gate = gate
         self.chainer = c.runChainer ? Chainer(region: c.region, database: database, options: c.chainer, gate: gate, logger: logger) : nil
+        self.control = RegionControlService(region: c.region, regions: c.regions, database: database, clock: clock, logger: logger)
         self.receiver = BatchReceiver(region: c.region, regions: c.regions, database: database, metrics: metrics, logger: logger, clock: clock)
         let region = c.region
         let peers = c.regions.regions.filter { $0.id != region }
@@ -114,6 +116,27 @@ public final class DRDaemon: Sendable {
             do { return Self.json(200, try await database.bounded(.seconds(5)) { try await self.status() }) } catch {
                 return Self.json(503, ["detail": .string("status unavailable: \(error)"), "region": .string(configuration.region)])
             }
+        }
+        router.get("/v1/routing") { [self] _, _ -> Response in
+            do { return Self.json(200, try await database.bounded(.seconds(5)) { try await self.control.routing() }) } catch {
+                return Self.json(503, ["detail": .string("routing unavailable: \(error)"), "region": .string(configuration.region)])
+            }
+        }
+        router.post("/v1/control") { [self] request, _ -> Response in
+            guard let token = configuration.adminToken else {
+                return Self.json(403, ["detail": "region control is disabled on this relay-dr: set RELAY_DR_ADMIN_TOKEN to enable it"])
+            }
+            let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+            guard ConstantTime.equal(Array(presented.utf8), Array(token.utf8)) else {
+                logger.warning("region control refused: wrong or missing admin token")
+                return Self.json(401, ["detail": "region control needs Authorization: Bearer <RELAY_DR_ADMIN_TOKEN>"])
+            }
+            let bytes: ByteBuffer
+            do { bytes = try await request.body.collect(upTo: 64 << 10) } catch {
+                return Self.json(413, ["detail": "control request larger than 64 KiB"])
+            }
+            let (status, body) = await control.handle(Array(buffer: bytes))
+            return Self.json(status, body)
         }
         router.get("/metrics") { [self] _, _ -> Response in
             let lag = self.lag

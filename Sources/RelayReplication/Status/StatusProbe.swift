@@ -54,7 +54,7 @@ public struct StatusProbe: Sendable {
     }
 
     /// A one-line reason (AsyncHTTPClient errors print long type names).
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         let text = "\(error)"
         if text.contains("connectTimeout") || text.contains("deadlineExceeded") || text.contains("readTimeout") { return "timeout" }
         if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("ECONNREFUSED") { return "connection refused" }

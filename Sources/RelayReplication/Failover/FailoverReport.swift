@@ -1,0 +1,100 @@
+import Foundation
+import RelayCore
+
+/// What a switchover (or failover, failback, drill) did: its pre-checks, each step with its time
+/// since the start, the outcome and the exit code; printed as text or JSON.
+public struct FailoverReport: Sendable {
+    /// One pre-check and what it found.
+    public struct Check: Sendable, Equatable {
+        public let name: String
+        public let ok: Bool
+        public let detail: String
+    }
+
+    /// One step, `ms` after the command started.
+    public struct Step: Sendable {
+        public let ms: Int64
+        public let text: String
+    }
+
+    public let kind: String
+    public let from: String
+    public let to: String
+    public var eventID: String
+    public let dryRun: Bool
+    public var prechecks: [Check] = []
+    public var steps: [Step] = []
+    public var outcome: SwitchoverMachine.Outcome?
+    /// The epoch the successor serves the region at, once taken over.
+    public var epoch: Int64?
+    /// The source's seq the target had applied when the drain ended.
+    public var drainedSeq: Int64?
+    /// Command start → the post-check saw the successor serving (completed events only).
+    public var rtoMilliseconds: Int64?
+    let started = ContinuousClock.now
+
+    init(kind: String, from: String, to: String, eventID: String, dryRun: Bool) {
+        self.kind = kind
+        self.from = from
+        self.to = to
+        self.eventID = eventID
+        self.dryRun = dryRun
+    }
+
+    var elapsed: Int64 { (ContinuousClock.now - started).milliseconds }
+
+    mutating func step(_ text: String, _ say: @Sendable (String) -> Void) {
+        let step = Step(ms: elapsed, text: text)
+        steps.append(step)
+        say(String(format: "%7.3fs  ", Double(step.ms) / 1000) + text)
+    }
+
+    mutating func finish(_ outcome: SwitchoverMachine.Outcome) {
+        self.outcome = outcome
+        if outcome == .completed { rtoMilliseconds = elapsed }
+    }
+
+    /// 0 completed (or a dry run whose pre-checks all pass), 1 refused or rolled back (nothing
+    /// changed in the end), 3 stuck (an operator must act: run the command again to resume).
+    public var exitCode: Int32 {
+        switch outcome {
+        case .completed: 0
+        case .planned(let failures): failures.isEmpty ? 0 : 1
+        case .refused, .abortedAndRolledBack: 1
+        case .stuck, nil: 3
+        }
+    }
+
+    /// One line for the outcome.
+    public var outcomeText: String {
+        switch outcome {
+        case .completed: "completed: \(to) serves \(from)'s traffic (RPO 0: drained to seq \(drainedSeq.map(String.init) ?? "?"))"
+        case .planned(let failures): failures.isEmpty ? "dry run: every pre-check passes; nothing was changed" : "dry run: \(failures.count) pre-check(s) fail; nothing was changed"
+        case .refused(let failures): "refused, nothing changed: " + failures.joined(separator: "; ")
+        case .abortedAndRolledBack(let reason): "aborted and rolled back (\(from) serves its traffic again): \(reason)"
+        case .stuck(let reason): "STUCK, operator action needed: \(reason). Run the same command again to resume it."
+        case nil: "not finished"
+        }
+    }
+
+    /// The report as JSON (`--json`).
+    public var json: JSONValue {
+        let outcomeName: String =
+            switch outcome {
+            case .completed: "completed"
+            case .planned: "planned"
+            case .refused: "refused"
+            case .abortedAndRolledBack: "aborted"
+            case .stuck: "stuck"
+            case nil: "unfinished"
+            }
+        return [
+            "kind": .string(kind), "from": .string(from), "to": .string(to), "event_id": .string(eventID), "dry_run": .bool(dryRun),
+            "outcome": .string(outcomeName), "summary": .string(outcomeText), "exit_code": .number(Double(exitCode)),
+            "epoch": epoch.map { .number(Double($0)) } ?? .null, "drained_seq": drainedSeq.map { .number(Double($0)) } ?? .null,
+            "rto_ms": rtoMilliseconds.map { .number(Double($0)) } ?? .null, "rpo_records": outcome == .completed ? 0 : .null,
+            "prechecks": .array(prechecks.map { ["name": .string($0.name), "ok": .bool($0.ok), "detail": .string($0.detail)] }),
+            "steps": .array(steps.map { ["ms": .number(Double($0.ms)), "step": .string($0.text)] }),
+        ]
+    }
+}
