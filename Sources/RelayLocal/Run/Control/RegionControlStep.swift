@@ -10,6 +10,13 @@ enum RegionControlStep: Equatable, Sendable {
     /// Nothing to do: it already is as asked (`running` says which way).
     case already(RegionComponent, running: Bool)
 
+    /// The component the step acts on.
+    var component: RegionComponent {
+        switch self {
+        case .signal(let c, _), .stop(let c), .start(let c), .already(let c, _): return c
+        }
+    }
+
     /// The steps for `request`, given the components of its region that run now. Pure, so the
     /// order and the refusals are tested without processes.
     ///

@@ -122,12 +122,3 @@ actor RegionSupervisor {
         return process.flatMap { $0.isRunning ? $0 : nil }
     }
 }
-
-extension RegionControlStep {
-    /// The component the step acts on.
-    var component: RegionComponent {
-        switch self {
-        case .signal(let c, _), .stop(let c), .start(let c), .already(let c, _): return c
-        }
-    }
-}
