@@ -158,6 +158,8 @@ let package = Package(
             name: "RelayLocalTests",
             dependencies: [
                 "RelayLocal", "RelaySystem", "RelayTestSupport", .product(name: "Logging", package: "swift-log"),
+                // RegionKillRestartTests: replication status across a restart.
+                "RelayReplication",
                 // ComposeFileTests: the container files against the region files and the policies.
                 "RelayCore", "RelayPolicy", .product(name: "Yams", package: "Yams"),
                 // TrafficGeneratorTests: a loopback HTTP server that answers like a gateway.

@@ -7,6 +7,6 @@ struct RelayLocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-local",
         abstract: "Run Relay locally: temporary PostgreSQL clusters plus gateways, torn down on exit.",
-        subcommands: [Up.self, Traffic.self, Reap.self],
+        subcommands: [Up.self, Kill.self, Restart.self, Stop.self, Traffic.self, Reap.self],
         defaultSubcommand: Up.self)
 }

@@ -21,13 +21,17 @@ public enum LocalProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
-    /// Starts `spec` with its environment added to ours, standard output and error to its log.
-    public static func launch(_ spec: ChildProcessSpec) throws -> Process {
+    /// Starts `spec` with its environment added to ours, standard output and error to its log
+    /// (emptied first, unless `appendingToLog`: a restart keeps what the first start wrote).
+    public static func launch(_ spec: ChildProcessSpec, appendingToLog: Bool = false) throws -> Process {
         guard FileManager.default.isExecutableFile(atPath: spec.executable) else {
             throw LocalRunError.executableNotFound(spec.executable)
         }
-        _ = FileManager.default.createFile(atPath: spec.log.path, contents: nil)
+        if !appendingToLog || !FileManager.default.fileExists(atPath: spec.log.path) {
+            _ = FileManager.default.createFile(atPath: spec.log.path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: spec.log)
+        if appendingToLog { try handle.seekToEnd() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: spec.executable)
         process.arguments = spec.arguments
@@ -51,14 +55,18 @@ public enum LocalProcess {
                 throw LocalRunError.exited(
                     name: process.executableURL?.lastPathComponent ?? "process", status: process.terminationStatus, logTail: tail)
             }
-            var request = HTTPClientRequest(url: url)
-            request.method = .GET
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok {
-                return
-            }
+            if await answers(url) { return }
             try await Task.sleep(for: .milliseconds(250))
         }
         throw LocalRunError.notHealthy(url: url, seconds: Int(timeout.components.seconds), log: log.path)
+    }
+
+    /// Whether `GET url` answers 200 within 2 s.
+    public static func answers(_ url: String) async -> Bool {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
+        return response.status == .ok
     }
 
     /// SIGTERM, then SIGKILL after `grace`; returns once the process has exited.

@@ -25,16 +25,10 @@ public struct LocalRegions: Sendable {
         self.logger = logger
     }
 
-    /// What one region runs, as far as it got.
-    private struct Running {
-        let plan: RegionPlan
-        let cluster: PostgresCluster
-        var gateway: Process?
-        var dr: Process?
-    }
-
     /// Starts every region, then traffic; waits for `stop` (or, with `once`, checks convergence);
     /// tears everything down in every case: relay-drs, gateways, OPA, clusters (stopped and removed).
+    /// While it waits, it carries out `relay-local kill|restart|stop` requests (see
+    /// ``RegionControlFolder``); a child that dies, killed by them or not, stops nothing else.
     ///
     /// Throws ``LocalRunError`` input errors (bad region files, ports taken) before anything starts;
     /// failures after that are logged and returned as ``LocalRunOutcome/failed``. `whenReady` runs
@@ -45,15 +39,21 @@ public struct LocalRegions: Sendable {
         do { regionSet = try RegionSet.load(directory: directory.path) } catch { throw LocalRunError.regionFiles("\(error)") }
         let state = options.run.state
         try state.create()
+        // Held until the end: it tells kill/restart/stop that this run serves the state folder.
+        let control = RegionControlFolder(state: state)
+        let lease = try control.acquire()
+        defer { lease.release() }
 
         let reaped = PostgresCluster.reapLeftovers(logger: logger)
         if reaped > 0 { logger.notice("stopped \(reaped) leftover cluster(s) from an earlier run") }
         let taken = LocalRegionsPlan.ports(of: regionSet).filter { !LoopbackPort.isFree($0.port) }
         guard taken.isEmpty else { throw LocalRunError.portsInUse(taken.map(\.description)) }
 
-        var running: [Running] = []
+        var running: [RegionProcesses] = []
         var opa: OPAServer?
         var traffic: Task<TrafficGenerator.Stats, Never>?
+        // From the moment everything answers, the supervisor owns the processes (restarts replace them).
+        var supervisor: RegionSupervisor?
         do {
             let plan = LocalRegionsPlan(
                 regions: regionSet, directory: directory, options: options, postgresSettings: try options.parsedPostgresSettings(),
@@ -61,7 +61,7 @@ public struct LocalRegions: Sendable {
             for region in plan.regions {
                 try stop.check()
                 let cluster = try await PostgresCluster.start(region.cluster, logger: logger)
-                running.append(Running(plan: region, cluster: cluster))
+                running.append(RegionProcesses(plan: region, cluster: cluster))
                 try await cluster.createRole(region.databaseUser, password: nil, login: true, superuser: false)
                 try await cluster.createDatabase(region.databaseName, owner: region.databaseUser)
             }
@@ -74,6 +74,7 @@ public struct LocalRegions: Sendable {
                 try KeyFiles.copy(running[i].plan.sealKey)
                 try KeyFiles.copy(running[i].plan.ledgerKey)
                 let spec = running[i].plan.gateway.adding(opa.map { ["RELAY_OPA_URL": $0.url] } ?? [:])
+                running[i].gatewaySpec = spec
                 let gateway = try LocalProcess.launch(spec)
                 running[i].gateway = gateway
                 try await LocalProcess.waitForHealth(spec.healthURL, process: gateway, log: spec.log, stop: stop)
@@ -85,12 +86,9 @@ public struct LocalRegions: Sendable {
             for r in running {
                 try await LocalProcess.waitForHealth(r.plan.dr.healthURL, process: r.dr!, log: r.plan.dr.log, stop: stop)
             }
-            if let envFile = options.run.envFile {
-                let pids = Dictionary(uniqueKeysWithValues: running.map {
-                    ($0.plan.region.id, LocalRegionsPlan.RegionPIDs(gateway: $0.gateway?.processIdentifier ?? 0, dr: $0.dr?.processIdentifier ?? 0))
-                })
-                try plan.environmentFile(pids: pids).write(toFile: envFile, atomically: true, encoding: .utf8)
-            }
+            let regionSupervisor = RegionSupervisor(regions: running, plan: plan, envFile: options.run.envFile, stop: stop, logger: logger)
+            supervisor = regionSupervisor
+            try await regionSupervisor.writeEnvironmentFile()
             let generator = try TrafficGenerator(gateways: plan.trafficGateways, rate: max(options.trafficRate, 0.001))
             if options.trafficRate > 0 {
                 traffic = Task { await generator.reporting(to: plan.trafficLog) }
@@ -106,16 +104,22 @@ public struct LocalRegions: Sendable {
                 let stats = await traffic?.value
                 try await ConvergenceCheck(regions: regionSet).run(traffic: stats, stop: stop)
             } else {
+                let server = Task {
+                    await RegionControlServer(folder: control, handle: { await regionSupervisor.handle($0) }, logger: logger).run()
+                }
                 await stop.wait()
+                // Ends a restart in progress (its waits see the stop) before teardown reads what runs.
+                server.cancel()
+                await server.value
             }
         } catch {
             if !(error is StopSignal.Raised) { logger.error("start-up or check failed: \(error)") }
             stopping(stop)
-            await teardown(running, opa: opa, traffic: traffic)
+            await teardown(await supervisor?.regions ?? running, opa: opa, traffic: traffic)
             return error is StopSignal.Raised ? .stopped : .failed
         }
         stopping(stop)
-        await teardown(running, opa: opa, traffic: traffic)
+        await teardown(await supervisor?.regions ?? running, opa: opa, traffic: traffic)
         logger.info("stopped; nothing left running")
         return .stopped
     }
@@ -126,7 +130,7 @@ public struct LocalRegions: Sendable {
     }
 
     /// Traffic first, then relay-drs, gateways, OPA, and the clusters last (the others use them).
-    private func teardown(_ running: [Running], opa: OPAServer?, traffic: Task<TrafficGenerator.Stats, Never>?) async {
+    private func teardown(_ running: [RegionProcesses], opa: OPAServer?, traffic: Task<TrafficGenerator.Stats, Never>?) async {
         traffic?.cancel()
         _ = await traffic?.value
         for r in running { if let dr = r.dr { await LocalProcess.stop(dr) } }

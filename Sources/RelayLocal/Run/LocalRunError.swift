@@ -5,6 +5,8 @@ public enum LocalRunError: Error, CustomStringConvertible, Sendable {
     case regionFiles(String)
     /// Ports of the topology are taken, each as `port (region what)`.
     case portsInUse([String])
+    /// Another `relay-local up --regions` runs with this state folder (it holds `control/up.lock`).
+    case stateInUse(String)
     /// A `--pg-setting` that is not `name=value`.
     case badSetting(String)
     /// The development key a region needs is not in `dev-keys/`.
@@ -28,7 +30,7 @@ public enum LocalRunError: Error, CustomStringConvertible, Sendable {
     /// usage, as argument errors), rather than something failing while running.
     public var isInputError: Bool {
         switch self {
-        case .regionFiles, .portsInUse: return true
+        case .regionFiles, .portsInUse, .stateInUse: return true
         default: return false
         }
     }
@@ -39,6 +41,8 @@ public enum LocalRunError: Error, CustomStringConvertible, Sendable {
         case .regionFiles(let reason): return reason
         case .portsInUse(let taken):
             return "ports in use: \(taken.joined(separator: ", ")); stop whatever holds them (an earlier relay-local?) first"
+        case .stateInUse(let directory):
+            return "another relay-local up is running with state folder \(directory); stop it, or pass another --state-dir"
         case .badSetting(let setting): return "--pg-setting wants name=value (got '\(setting)')"
         case .missingDevKey(let path, let purpose): return "missing \(path): each region needs its development \(purpose) key there"
         case .cannotWrite(let path): return "cannot write \(path)"
