@@ -16,7 +16,7 @@ struct Kill: AsyncParsableCommand {
             Example: relay-local kill --region us-east-1 --component postgres --component gateway
             """)
 
-    @OptionGroup var target: RegionControlOptions
+    @OptionGroup var target: ProcessControlOptions
 
     @Option(help: "KILL (a crash, default) or TERM.")
     var signal = "KILL"

@@ -16,7 +16,7 @@ struct Restart: AsyncParsableCommand {
             Example: relay-local restart --region us-east-1
             """)
 
-    @OptionGroup var target: RegionControlOptions
+    @OptionGroup var target: ProcessControlOptions
 
     func run() async throws {
         try await target.send(.restart)

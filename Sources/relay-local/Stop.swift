@@ -13,7 +13,7 @@ struct Stop: AsyncParsableCommand {
             Example: relay-local stop --region eu-west-1 --component dr
             """)
 
-    @OptionGroup var target: RegionControlOptions
+    @OptionGroup var target: ProcessControlOptions
 
     func run() async throws {
         try await target.send(.stop)

@@ -28,7 +28,7 @@ public struct LocalRegions: Sendable {
     /// Starts every region, then traffic; waits for `stop` (or, with `once`, checks convergence);
     /// tears everything down in every case: relay-drs, gateways, OPA, clusters (stopped and removed).
     /// While it waits, it carries out `relay-local kill|restart|stop` requests (see
-    /// ``RegionControlFolder``); a child that dies, killed by them or not, stops nothing else.
+    /// ``ProcessControlFolder``); a child that dies, killed by them or not, stops nothing else.
     ///
     /// Throws ``LocalRunError`` input errors (bad region files, ports taken) before anything starts;
     /// failures after that are logged and returned as ``LocalRunOutcome/failed``. `whenReady` runs
@@ -40,7 +40,7 @@ public struct LocalRegions: Sendable {
         let state = options.run.state
         try state.create()
         // Held until the end: it tells kill/restart/stop that this run serves the state folder.
-        let control = RegionControlFolder(state: state)
+        let control = ProcessControlFolder(state: state)
         let lease = try control.acquire()
         defer { lease.release() }
 
@@ -105,7 +105,7 @@ public struct LocalRegions: Sendable {
                 try await ConvergenceCheck(regions: regionSet).run(traffic: stats, stop: stop)
             } else {
                 let server = Task {
-                    await RegionControlServer(folder: control, handle: { await regionSupervisor.handle($0) }, logger: logger).run()
+                    await ProcessControlServer(folder: control, handle: { await regionSupervisor.handle($0) }, logger: logger).run()
                 }
                 await stop.wait()
                 // Ends a restart in progress (its waits see the stop) before teardown reads what runs.

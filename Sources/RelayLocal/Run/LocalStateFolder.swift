@@ -1,7 +1,7 @@
 import Foundation
 
 /// The state folder of a local run (`.local` by default): `logs/`, `keys/` (mode 0700) and,
-/// while `up --regions` runs, `control/` (see ``RegionControlFolder``).
+/// while `up --regions` runs, `control/` (see ``ProcessControlFolder``).
 public struct LocalStateFolder: Equatable, Sendable {
     /// The folder, absolute.
     public let root: URL

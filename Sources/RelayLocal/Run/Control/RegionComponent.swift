@@ -16,7 +16,7 @@ public enum RegionComponent: String, CaseIterable, Codable, Comparable, Sendable
 
     /// The components named by `--component` values (`postgres`, `gateway`, `dr`, `all`; none
     /// means all), in start-up order.
-    public static func parse(_ names: [String]) throws(RegionControlError) -> [RegionComponent] {
+    public static func parse(_ names: [String]) throws(ProcessControlError) -> [RegionComponent] {
         var picked: Set<RegionComponent> = []
         for name in names {
             if name.lowercased() == "all" {

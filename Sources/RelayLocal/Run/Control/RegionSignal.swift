@@ -14,7 +14,7 @@ public enum RegionSignal: String, Codable, Sendable {
     case term = "TERM"
 
     /// `KILL`, `TERM`, with or without `SIG`, any case, or `9` / `15`.
-    public init(parsing text: String) throws(RegionControlError) {
+    public init(parsing text: String) throws(ProcessControlError) {
         var name = text.uppercased()
         if name.hasPrefix("SIG") { name.removeFirst(3) }
         switch name {

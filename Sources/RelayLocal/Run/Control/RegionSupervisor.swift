@@ -41,18 +41,18 @@ actor RegionSupervisor {
         } catch { throw .cannotWrite(envFile) }
     }
 
-    /// Carries out `request`: the steps of ``RegionControlStep/plan(_:running:)`` in order, one
+    /// Carries out `request`: the steps of ``ProcessControlStep/plan(_:running:)`` in order, one
     /// line each. A restart stops at the first step that fails (what follows needs it); a kill
     /// or stop goes on with the others.
-    func handle(_ request: RegionControlRequest) async -> RegionControlReply {
-        guard !stop.isRaised else { return RegionControlReply(ok: false, lines: ["relay-local up is stopping"]) }
+    func handle(_ request: ProcessControlRequest) async -> ProcessControlReply {
+        guard !stop.isRaised else { return ProcessControlReply(ok: false, lines: ["relay-local up is stopping"]) }
         guard let index = regions.firstIndex(where: { $0.id == request.region }) else {
-            let error = RegionControlError.unknownRegion(request.region, known: regions.map(\.id))
-            return RegionControlReply(ok: false, lines: [error.description])
+            let error = ProcessControlError.unknownRegion(request.region, known: regions.map(\.id))
+            return ProcessControlReply(ok: false, lines: [error.description])
         }
-        let steps: [RegionControlStep]
-        do { steps = try RegionControlStep.plan(request, running: regions[index].running) } catch {
-            return RegionControlReply(ok: false, lines: [error.description])
+        let steps: [ProcessControlStep]
+        do { steps = try ProcessControlStep.plan(request, running: regions[index].running) } catch {
+            return ProcessControlReply(ok: false, lines: [error.description])
         }
         logger.notice("\(request.action.rawValue) \(request.region): \(request.components.map(\.rawValue).joined(separator: ", "))")
         var lines: [String] = []
@@ -71,11 +71,11 @@ actor RegionSupervisor {
             lines.append("\(error)")
         }
         for line in lines { logger.notice("\(line)") }
-        return RegionControlReply(ok: ok, lines: lines)
+        return ProcessControlReply(ok: ok, lines: lines)
     }
 
     /// Performs one step; returns its line for the reply.
-    private func perform(_ step: RegionControlStep, in index: Int) async throws -> String {
+    private func perform(_ step: ProcessControlStep, in index: Int) async throws -> String {
         let region = regions[index]
         let name = "\(region.id) \(step.component.rawValue)"
         switch step {
@@ -95,7 +95,7 @@ actor RegionSupervisor {
             let pid = process.processIdentifier
             kill(pid, signal.number)
             guard await process.waitForExit(timeout: Self.exitTimeout) else {
-                throw RegionControlError.failed([
+                throw ProcessControlError.failed([
                     "pid \(pid) still running \(Self.exitTimeout.components.seconds) s after SIG\(signal.rawValue); use --signal KILL"
                 ])
             }

@@ -1,27 +1,27 @@
-/// The commands' side of ``RegionControlFolder``: `relay-local kill|restart|stop` hand their
+/// The commands' side of ``ProcessControlFolder``: `relay-local kill|restart|stop` hand their
 /// request to the `relay-local up --regions` running with the same state folder and wait for
 /// its answer.
-public struct RegionControlClient: Sendable {
+public struct ProcessControlClient: Sendable {
     /// The running up's control folder.
-    public let folder: RegionControlFolder
+    public let folder: ProcessControlFolder
     /// The state folder, for messages.
     public let state: LocalStateFolder
 
     /// A client for the run whose state folder is `state`.
     public init(state: LocalStateFolder) {
         self.state = state
-        self.folder = RegionControlFolder(state: state)
+        self.folder = ProcessControlFolder(state: state)
     }
 
     /// Sends `request` and returns the reply's lines once the run has carried it out.
     ///
-    /// Throws ``RegionControlError/noRunningUp(stateDirectory:)`` when no run holds the state
-    /// folder, ``RegionControlError/upEnded(stateDirectory:)`` when it ends before answering,
-    /// ``RegionControlError/timedOut(seconds:stateDirectory:)`` after `timeout` (a request not
-    /// yet taken is withdrawn), and ``RegionControlError/failed(_:)`` (or
-    /// ``RegionControlError/unknownRegion(_:known:)``) with the run's own words when it could not
+    /// Throws ``ProcessControlError/noRunningUp(stateDirectory:)`` when no run holds the state
+    /// folder, ``ProcessControlError/upEnded(stateDirectory:)`` when it ends before answering,
+    /// ``ProcessControlError/timedOut(seconds:stateDirectory:)`` after `timeout` (a request not
+    /// yet taken is withdrawn), and ``ProcessControlError/failed(_:)`` (or
+    /// ``ProcessControlError/unknownRegion(_:known:)``) with the run's own words when it could not
     /// do all of it.
-    public func send(_ request: RegionControlRequest, timeout: Duration = .seconds(300)) async throws(RegionControlError) -> [String] {
+    public func send(_ request: ProcessControlRequest, timeout: Duration = .seconds(300)) async throws(ProcessControlError) -> [String] {
         let directory = state.root.path
         guard folder.isServed else { throw .noRunningUp(stateDirectory: directory) }
         let id = try folder.submit(request)
@@ -41,7 +41,7 @@ public struct RegionControlClient: Sendable {
         }
     }
 
-    private static func lines(of reply: RegionControlReply) throws(RegionControlError) -> [String] {
+    private static func lines(of reply: ProcessControlReply) throws(ProcessControlError) -> [String] {
         guard reply.ok else { throw .failed(reply.lines) }
         return reply.lines
     }

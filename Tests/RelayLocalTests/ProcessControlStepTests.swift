@@ -3,40 +3,40 @@ import Testing
 @testable import RelayLocal
 
 /// What kill, stop and restart decide to do from what runs in a region: no processes.
-struct RegionControlStepTests {
-    func request(_ action: RegionControlRequest.Action, _ components: [RegionComponent] = RegionComponent.allCases, signal: RegionSignal = .kill)
-        -> RegionControlRequest
+struct ProcessControlStepTests {
+    func request(_ action: ProcessControlRequest.Action, _ components: [RegionComponent] = RegionComponent.allCases, signal: RegionSignal = .kill)
+        -> ProcessControlRequest
     {
-        RegionControlRequest(action: action, region: "us-east-1", components: components, signal: signal)
+        ProcessControlRequest(action: action, region: "us-east-1", components: components, signal: signal)
     }
 
     @Test func killGoesFromRelayDRToPostgresAndSkipsWhatIsDown() throws {
-        let steps = try RegionControlStep.plan(request(.kill), running: [.postgres, .dr])
+        let steps = try ProcessControlStep.plan(request(.kill), running: [.postgres, .dr])
         #expect(steps == [.signal(.dr, .kill), .already(.gateway, running: false), .signal(.postgres, .kill)])
     }
 
     @Test func stopTermsEveryComponentThatRuns() throws {
-        let steps = try RegionControlStep.plan(request(.stop, [.gateway, .postgres]), running: Set(RegionComponent.allCases))
+        let steps = try ProcessControlStep.plan(request(.stop, [.gateway, .postgres]), running: Set(RegionComponent.allCases))
         #expect(steps == [.stop(.gateway), .stop(.postgres)])
     }
 
     @Test func killWithTermCarriesTheSignal() throws {
-        #expect(try RegionControlStep.plan(request(.kill, [.gateway], signal: .term), running: [.gateway]) == [.signal(.gateway, .term)])
+        #expect(try ProcessControlStep.plan(request(.kill, [.gateway], signal: .term), running: [.gateway]) == [.signal(.gateway, .term)])
     }
 
     @Test func restartStartsPostgresFirstAndOnlyWhatIsDown() throws {
-        let steps = try RegionControlStep.plan(request(.restart), running: [.dr])
+        let steps = try ProcessControlStep.plan(request(.restart), running: [.dr])
         #expect(steps == [.start(.postgres), .start(.gateway), .already(.dr, running: true)])
     }
 
     @Test func restartOfTheGatewayAloneWhilePostgresIsDownIsRefused() {
-        #expect(throws: RegionControlError.databaseDown(region: "us-east-1")) {
-            try RegionControlStep.plan(request(.restart, [.gateway]), running: [.dr])
+        #expect(throws: ProcessControlError.databaseDown(region: "us-east-1")) {
+            try ProcessControlStep.plan(request(.restart, [.gateway]), running: [.dr])
         }
     }
 
     @Test func restartOfWhatRunsDoesNothing() throws {
-        let steps = try RegionControlStep.plan(request(.restart, [.gateway]), running: [.gateway])
+        let steps = try ProcessControlStep.plan(request(.restart, [.gateway]), running: [.gateway])
         #expect(steps == [.already(.gateway, running: true)])
     }
 
@@ -44,13 +44,13 @@ struct RegionControlStepTests {
         #expect(try RegionComponent.parse([]) == [.postgres, .gateway, .dr])
         #expect(try RegionComponent.parse(["dr", "Gateway", "dr"]) == [.gateway, .dr])
         #expect(try RegionComponent.parse(["all", "dr"]) == [.postgres, .gateway, .dr])
-        #expect(throws: RegionControlError.badComponent("pg")) { try RegionComponent.parse(["pg"]) }
+        #expect(throws: ProcessControlError.badComponent("pg")) { try RegionComponent.parse(["pg"]) }
     }
 
     @Test func signalsParseWithOrWithoutSIGAndAsNumbers() throws {
         #expect(try RegionSignal(parsing: "kill") == .kill)
         #expect(try RegionSignal(parsing: "SIGTERM") == .term)
         #expect(try RegionSignal(parsing: "9") == .kill)
-        #expect(throws: RegionControlError.badSignal("HUP")) { try RegionSignal(parsing: "HUP") }
+        #expect(throws: ProcessControlError.badSignal("HUP")) { try RegionSignal(parsing: "HUP") }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// The control folder between `relay-local kill|restart|stop` and the running up, with a
 /// handler standing in for the up: no processes.
-struct RegionControlFolderTests {
+struct ProcessControlFolderTests {
     /// A fresh state folder under a temporary directory.
     func withState(_ body: (LocalStateFolder) async throws -> Void) async throws {
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("relay-control-\(UUID().uuidString.prefix(8))")
@@ -17,45 +17,45 @@ struct RegionControlFolderTests {
 
     @Test func aRequestIsAnsweredByTheRunThatHoldsTheFolder() async throws {
         try await withState { state in
-            let folder = RegionControlFolder(state: state)
+            let folder = ProcessControlFolder(state: state)
             let lease = try folder.acquire()
             defer { lease.release() }
             let server = Task {
-                await RegionControlServer(folder: folder, handle: { request in
-                    RegionControlReply(ok: true, lines: ["\(request.action.rawValue) \(request.region) \(request.components.map(\.rawValue))"])
+                await ProcessControlServer(folder: folder, handle: { request in
+                    ProcessControlReply(ok: true, lines: ["\(request.action.rawValue) \(request.region) \(request.components.map(\.rawValue))"])
                 }, logger: Logger(label: "test"), pollInterval: .milliseconds(20)).run()
             }
             defer { server.cancel() }
-            let lines = try await RegionControlClient(state: state).send(
-                RegionControlRequest(action: .restart, region: "eu-west-1", components: [.gateway]), timeout: .seconds(10))
+            let lines = try await ProcessControlClient(state: state).send(
+                ProcessControlRequest(action: .restart, region: "eu-west-1", components: [.gateway]), timeout: .seconds(10))
             #expect(lines == ["restart eu-west-1 [\"gateway\"]"])
         }
     }
 
     @Test func aRefusalComesBackAsAnErrorWithTheRunsWords() async throws {
         try await withState { state in
-            let folder = RegionControlFolder(state: state)
+            let folder = ProcessControlFolder(state: state)
             let lease = try folder.acquire()
             defer { lease.release() }
             let server = Task {
-                await RegionControlServer(folder: folder, handle: { _ in
-                    RegionControlReply(ok: false, lines: ["unknown region 'mars'; this run has: eu-west-1"])
+                await ProcessControlServer(folder: folder, handle: { _ in
+                    ProcessControlReply(ok: false, lines: ["unknown region 'mars'; this run has: eu-west-1"])
                 }, logger: Logger(label: "test"), pollInterval: .milliseconds(20)).run()
             }
             defer { server.cancel() }
-            await #expect(throws: RegionControlError.failed(["unknown region 'mars'; this run has: eu-west-1"])) {
-                try await RegionControlClient(state: state).send(RegionControlRequest(action: .kill, region: "mars"), timeout: .seconds(10))
+            await #expect(throws: ProcessControlError.failed(["unknown region 'mars'; this run has: eu-west-1"])) {
+                try await ProcessControlClient(state: state).send(ProcessControlRequest(action: .kill, region: "mars"), timeout: .seconds(10))
             }
         }
     }
 
     @Test func withoutARunningUpTheCommandFailsAtOnce() async throws {
         try await withState { state in
-            await #expect(throws: RegionControlError.noRunningUp(stateDirectory: state.root.path)) {
-                try await RegionControlClient(state: state).send(RegionControlRequest(action: .kill, region: "eu-west-1"))
+            await #expect(throws: ProcessControlError.noRunningUp(stateDirectory: state.root.path)) {
+                try await ProcessControlClient(state: state).send(ProcessControlRequest(action: .kill, region: "eu-west-1"))
             }
             // A lock file left by a run that was killed is held by nobody: still no run.
-            let folder = RegionControlFolder(state: state)
+            let folder = ProcessControlFolder(state: state)
             try FileManager.default.createDirectory(at: folder.root, withIntermediateDirectories: true)
             try Data("12345\n".utf8).write(to: folder.lockFile)
             #expect(!folder.isServed)
@@ -64,23 +64,23 @@ struct RegionControlFolderTests {
 
     @Test func aSecondRunOnTheSameStateFolderIsRefused() async throws {
         try await withState { state in
-            let lease = try RegionControlFolder(state: state).acquire()
-            #expect(throws: LocalRunError.self) { _ = try RegionControlFolder(state: state).acquire() }
+            let lease = try ProcessControlFolder(state: state).acquire()
+            #expect(throws: LocalRunError.self) { _ = try ProcessControlFolder(state: state).acquire() }
             lease.release()
-            #expect(!FileManager.default.fileExists(atPath: RegionControlFolder(state: state).root.path))
-            try RegionControlFolder(state: state).acquire().release()
+            #expect(!FileManager.default.fileExists(atPath: ProcessControlFolder(state: state).root.path))
+            try ProcessControlFolder(state: state).acquire().release()
         }
     }
 
     @Test func aRunThatEndsBeforeAnsweringIsReported() async throws {
         try await withState { state in
-            let lease = try RegionControlFolder(state: state).acquire()
+            let lease = try ProcessControlFolder(state: state).acquire()
             let ending = Task {
                 try await Task.sleep(for: .milliseconds(300))
                 lease.release()
             }
-            await #expect(throws: RegionControlError.upEnded(stateDirectory: state.root.path)) {
-                try await RegionControlClient(state: state).send(RegionControlRequest(action: .stop, region: "eu-west-1"), timeout: .seconds(10))
+            await #expect(throws: ProcessControlError.upEnded(stateDirectory: state.root.path)) {
+                try await ProcessControlClient(state: state).send(ProcessControlRequest(action: .stop, region: "eu-west-1"), timeout: .seconds(10))
             }
             try await ending.value
         }

@@ -4,7 +4,7 @@ import RelayLocal
 
 /// The options `kill`, `restart` and `stop` share: which region, which of its processes, and
 /// which running `relay-local up --regions` (by its state folder).
-struct RegionControlOptions: ParsableArguments {
+struct ProcessControlOptions: ParsableArguments {
     @Option(help: "Region id, as in its region file (e.g. us-east-1).")
     var region: String
 
@@ -27,10 +27,10 @@ struct RegionControlOptions: ParsableArguments {
 
     /// Sends the request to the running up and prints its lines; a refusal or failure goes to
     /// standard error with exit status 1.
-    func send(_ action: RegionControlRequest.Action, signal: RegionSignal = .kill) async throws {
-        let request = RegionControlRequest(action: action, region: region, components: try RegionComponent.parse(component), signal: signal)
+    func send(_ action: ProcessControlRequest.Action, signal: RegionSignal = .kill) async throws {
+        let request = ProcessControlRequest(action: action, region: region, components: try RegionComponent.parse(component), signal: signal)
         do {
-            let lines = try await RegionControlClient(state: LocalStateFolder(stateDir)).send(
+            let lines = try await ProcessControlClient(state: LocalStateFolder(stateDir)).send(
                 request, timeout: .milliseconds(Int(timeout * 1000)))
             for line in lines { print(line) }
         } catch {

@@ -21,7 +21,7 @@ import Darwin
 /// (a pid file can name a reused pid, a socket file outlives a killed server); files have no
 /// path-length limit (a unix socket's is 108 bytes, short for deep state folders) and need no
 /// server code; and a request left behind by a crash is harmless, cleared by the next `up`.
-public struct RegionControlFolder: Sendable {
+public struct ProcessControlFolder: Sendable {
     /// `<state-dir>/control`.
     public let root: URL
 
@@ -84,19 +84,19 @@ public struct RegionControlFolder: Sendable {
     }
 
     /// Reads and removes request `id`; nil when it was withdrawn meanwhile.
-    func take(_ id: String) -> Result<RegionControlRequest, RegionControlError>? {
+    func take(_ id: String) -> Result<ProcessControlRequest, ProcessControlError>? {
         let url = requests.appendingPathComponent(id + ".json")
         guard let data = try? Data(contentsOf: url) else { return nil }
         try? FileManager.default.removeItem(at: url)
         do {
-            return .success(try JSONDecoder().decode(RegionControlRequest.self, from: data))
+            return .success(try JSONDecoder().decode(ProcessControlRequest.self, from: data))
         } catch {
             return .failure(.io(path: url.path, reason: "not a request: \(error)"))
         }
     }
 
     /// Writes the reply to request `id`.
-    func answer(_ id: String, with reply: RegionControlReply) throws(RegionControlError) {
+    func answer(_ id: String, with reply: ProcessControlReply) throws(ProcessControlError) {
         try Self.publish(try? JSONEncoder().encode(reply), at: replies.appendingPathComponent(id + ".json"))
     }
 
@@ -114,16 +114,16 @@ public struct RegionControlFolder: Sendable {
     }
 
     /// Writes `request` for the run to take; returns its id.
-    func submit(_ request: RegionControlRequest) throws(RegionControlError) -> String {
+    func submit(_ request: ProcessControlRequest) throws(ProcessControlError) -> String {
         let id = UUID().uuidString
         try Self.publish(try? JSONEncoder().encode(request), at: requests.appendingPathComponent(id + ".json"))
         return id
     }
 
     /// Reads and removes the reply to `id`, when there is one.
-    func reply(to id: String) -> RegionControlReply? {
+    func reply(to id: String) -> ProcessControlReply? {
         let url = replies.appendingPathComponent(id + ".json")
-        guard let data = try? Data(contentsOf: url), let reply = try? JSONDecoder().decode(RegionControlReply.self, from: data) else {
+        guard let data = try? Data(contentsOf: url), let reply = try? JSONDecoder().decode(ProcessControlReply.self, from: data) else {
             return nil
         }
         try? FileManager.default.removeItem(at: url)
@@ -137,7 +137,7 @@ public struct RegionControlFolder: Sendable {
 
     /// Writes `data` under a name the reader ignores, then renames it into place, so a reader
     /// never sees half a file.
-    private static func publish(_ data: Data?, at url: URL) throws(RegionControlError) {
+    private static func publish(_ data: Data?, at url: URL) throws(ProcessControlError) {
         let part = url.appendingPathExtension("part")
         do {
             guard let data else { throw CocoaError(.coderInvalidValue) }

@@ -1,6 +1,6 @@
 /// Why `relay-local kill|restart|stop` did not do what it was asked, in words an operator can
 /// act on.
-public enum RegionControlError: Error, Equatable, CustomStringConvertible, Sendable {
+public enum ProcessControlError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A `--component` other than postgres, gateway, dr or all.
     case badComponent(String)
     /// A `--signal` other than KILL or TERM.

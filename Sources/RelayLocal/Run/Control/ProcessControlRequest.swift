@@ -1,9 +1,9 @@
 /// What `relay-local kill|restart|stop` asks the running `relay-local up` to do to one region;
-/// written as JSON to the control folder (see ``RegionControlFolder``).
-public struct RegionControlRequest: Codable, Equatable, Sendable {
+/// written as JSON to the control folder (see ``ProcessControlFolder``).
+public struct ProcessControlRequest: Codable, Equatable, Sendable {
     /// The three commands.
     public enum Action: String, Codable, Sendable {
-        /// Send ``RegionControlRequest/signal`` to the components and wait until they are gone.
+        /// Send ``ProcessControlRequest/signal`` to the components and wait until they are gone.
         case kill
         /// SIGTERM, and SIGKILL when that is not enough; wait until they are gone.
         case stop

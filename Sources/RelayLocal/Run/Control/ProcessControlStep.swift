@@ -1,6 +1,6 @@
-/// One step of a ``RegionControlRequest`` on one component, decided by
-/// ``RegionControlStep/plan(_:running:)`` from what runs in the region.
-enum RegionControlStep: Equatable, Sendable {
+/// One step of a ``ProcessControlRequest`` on one component, decided by
+/// ``ProcessControlStep/plan(_:running:)`` from what runs in the region.
+enum ProcessControlStep: Equatable, Sendable {
     /// Send the signal and wait until the component is gone.
     case signal(RegionComponent, RegionSignal)
     /// SIGTERM, then SIGKILL after a grace period; wait until it is gone.
@@ -23,7 +23,7 @@ enum RegionControlStep: Equatable, Sendable {
     /// Stopping goes from relay-dr to PostgreSQL (the users of the database first); starting
     /// goes the other way. A restart that would start the gateway or relay-dr while PostgreSQL
     /// stays down is refused: they would only fail their health check.
-    static func plan(_ request: RegionControlRequest, running: Set<RegionComponent>) throws(RegionControlError) -> [RegionControlStep] {
+    static func plan(_ request: ProcessControlRequest, running: Set<RegionComponent>) throws(ProcessControlError) -> [ProcessControlStep] {
         let asked = Set(request.components)
         switch request.action {
         case .kill, .stop:
