@@ -14,6 +14,14 @@ enum KeyFiles {
         return file
     }
 
+    /// Writes `secret` to `file` (0600), replacing what was there.
+    static func write(_ secret: String, to file: URL) throws(LocalRunError) {
+        try? FileManager.default.removeItem(at: file)
+        guard FileManager.default.createFile(atPath: file.path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw .cannotWrite(file.path)
+        }
+    }
+
     /// Copies a development key to its 0600 file (git keeps no file modes).
     static func copy(_ key: DevKeyCopy) throws(LocalRunError) {
         guard let data = FileManager.default.contents(atPath: key.source) else {

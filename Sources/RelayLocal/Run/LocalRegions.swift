@@ -71,6 +71,7 @@ public struct LocalRegions: Sendable {
             }
             for i in running.indices {
                 try stop.check()
+                if i == running.startIndex { try KeyFiles.write(plan.adminToken, to: plan.adminTokenFile) }
                 try KeyFiles.copy(running[i].plan.sealKey)
                 try KeyFiles.copy(running[i].plan.ledgerKey)
                 let spec = running[i].plan.gateway.adding(opa.map { ["RELAY_OPA_URL": $0.url] } ?? [:])
@@ -89,7 +90,10 @@ public struct LocalRegions: Sendable {
             let regionSupervisor = RegionSupervisor(regions: running, plan: plan, envFile: options.run.envFile, stop: stop, logger: logger)
             supervisor = regionSupervisor
             try await regionSupervisor.writeEnvironmentFile()
-            let generator = try TrafficGenerator(gateways: plan.trafficGateways, rate: max(options.trafficRate, 0.001))
+            let routing = TrafficRouting(
+                regions: plan.regions.map(\.region.id), gateways: plan.trafficGateways,
+                relayDRs: plan.regions.map { $0.region.drURL.joined(path: "") })
+            let generator = try TrafficGenerator(gateways: plan.trafficGateways, rate: max(options.trafficRate, 0.001), routing: routing)
             if options.trafficRate > 0 {
                 traffic = Task { await generator.reporting(to: plan.trafficLog) }
             }

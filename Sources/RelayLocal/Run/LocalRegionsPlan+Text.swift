@@ -30,7 +30,7 @@ extension LocalRegionsPlan {
         var lines = [
             "RELAY_LOCAL_REGIONS=\"\(regions.map(\.region.id).joined(separator: " "))\"",
             "RELAY_LOCAL_REGIONS_DIR=\(directory.path)", "RELAY_LOCAL_LOGS=\(state.logs.path)",
-            "RELAY_LOCAL_PG_SUPERUSER=\(ServerControl.superuser)",
+            "RELAY_LOCAL_PG_SUPERUSER=\(ServerControl.superuser)", "RELAY_DR_ADMIN_TOKEN=\(adminToken)",
         ]
         for r in regions {
             let p = "RELAY_LOCAL_" + r.region.id.uppercased().replacingOccurrences(of: "-", with: "_") + "_"
@@ -66,6 +66,11 @@ extension LocalRegionsPlan {
             Replication status (heads, lag per origin → peer, quarantine):
               .build/debug/relay-dr status --regions-dir \(shownDirectory)
               curl -s \(regions.first.map { $0.region.drURL.joined(path: "/v1/status") } ?? "")
+
+            Switchover and maintenance (regions, state, epoch, who serves whom):
+              export RELAY_DR_ADMIN_TOKEN=$(cat \(adminTokenFile.path))
+              .build/debug/relay-dr list --regions-dir \(shownDirectory)
+              .build/debug/relay-dr switchover --regions-dir \(shownDirectory) --from \(regions.first?.region.id ?? "A") --to \(regions.dropFirst().first?.region.id ?? "B") --dry-run
 
             Try it:
               curl -s -X POST \(first)/v1/manifest/validate -H 'content-type: application/json' \\

@@ -22,6 +22,10 @@ public struct LocalRegionsPlan: Sendable {
     public let regions: [RegionPlan]
     /// Validations per second across the gateways (0: none).
     public let trafficRate: Double
+    /// The relay-drs' admin token, also written to `keys/admin-token` (0600) for the coordinating commands.
+    public let adminToken: String
+    /// Where the admin token is written.
+    public var adminTokenFile: URL { state.keys.appendingPathComponent("admin-token") }
 
     /// Plans the run.
     ///
@@ -29,11 +33,13 @@ public struct LocalRegionsPlan: Sendable {
     ///   - environment: resolves region files' `user_env`.
     ///   - jwtSecret: the HMAC secret all gateways share (so a token works on every region).
     ///   - parentPID: the pid children watch (`RELAY_PARENT_PID`), so they never outlive the run.
+    ///   - adminToken: the relay-drs' `RELAY_DR_ADMIN_TOKEN` (switchover, pause, resume).
     public init(
         regions: RegionSet, directory: URL, options: LocalRegionsOptions, postgresSettings: [String: String],
-        environment: [String: String], jwtSecret: String, parentPID: pid_t
+        environment: [String: String], jwtSecret: String, parentPID: pid_t, adminToken: String = Hex.random(bytes: 24)
     ) {
         let state = options.run.state
+        self.adminToken = adminToken
         self.directory = directory
         self.state = state
         self.trafficRate = options.trafficRate
@@ -62,7 +68,9 @@ public struct LocalRegionsPlan: Sendable {
                 log: state.logs.appendingPathComponent("gateway-\(region.id).log"), healthURL: region.gatewayURL.joined(path: "/health"))
             let dr = ChildProcessSpec(
                 executable: options.run.executable("relay-dr"), arguments: ["run"],
-                environment: database.merging(["RELAY_REGIONS_DIR": directory.path, "RELAY_LEDGER_KEY": "file:" + ledger.target]) { _, new in new },
+                environment: database.merging([
+                    "RELAY_REGIONS_DIR": directory.path, "RELAY_LEDGER_KEY": "file:" + ledger.target, "RELAY_DR_ADMIN_TOKEN": adminToken,
+                ]) { _, new in new },
                 log: state.logs.appendingPathComponent("relay-dr-\(region.id).log"), healthURL: region.drURL.joined(path: "/health"))
             return RegionPlan(
                 region: region, cluster: PostgresClusterOptions(name: region.id, port: region.database.port, extraSettings: postgresSettings),

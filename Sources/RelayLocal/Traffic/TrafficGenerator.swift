@@ -17,11 +17,15 @@ public final class TrafficGenerator: Sendable {
     public let executeEvery: Int
     /// Largest number of requests outstanding.
     public let maxInFlight: Int
+    /// When set, each gateway's share goes where the regions' routing map sends it (read every second).
+    public let routing: TrafficRouting?
     let stats = Mutex(Stats())
     private let inFlight = Atomic<Int>(0)
 
     /// Checks the settings: at least one gateway, all on loopback, a rate in (0, 100000].
-    public init(gateways: [String], rate: Double, executeEvery: Int = 3, maxInFlight: Int = 256) throws(TrafficError) {
+    public init(
+        gateways: [String], rate: Double, executeEvery: Int = 3, maxInFlight: Int = 256, routing: TrafficRouting? = nil
+    ) throws(TrafficError) {
         for url in gateways {
             guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
                 throw TrafficError("traffic goes to 127.0.0.1 only (got \(url))")
@@ -32,6 +36,7 @@ public final class TrafficGenerator: Sendable {
         self.rate = rate
         self.executeEvery = executeEvery
         self.maxInFlight = max(1, maxInFlight)
+        self.routing = routing
     }
 
     /// The counters so far.
@@ -44,6 +49,14 @@ public final class TrafficGenerator: Sendable {
         config.timeout = .init(connect: .seconds(5), read: .seconds(30))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxInFlight / gateways.count))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        let refresher = routing.map { routing in
+            Task {
+                while !Task.isCancelled {
+                    await routing.refresh(client: client)
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
         let start = ContinuousClock.now
         let run = UInt32.random(in: 0...UInt32.max)
         var issued = 0
@@ -75,12 +88,14 @@ public final class TrafficGenerator: Sendable {
         while inFlight.load(ordering: .relaxed) > 0, ContinuousClock.now < drain {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        refresher?.cancel()
+        _ = await refresher?.value
         try? await client.shutdown()
         return stats.withLock { $0 }
     }
 
     private func one(_ n: Int, run: UInt32, client: HTTPClient) async {
-        let base = gateways[n % gateways.count]
+        let base = routing?.gateway(for: n % gateways.count) ?? gateways[n % gateways.count]
         let id = String(format: "%08x-%04x-4000-8000-%012x", run, (n >> 48) & 0xffff, n & 0xffff_ffff_ffff)
         // Amounts cycle so about one decision in six is a denial (over the 5000-cent limit).
         let amount = (n * 7919) % 6000

@@ -48,13 +48,13 @@ public struct RegionListing: Sendable {
     /// The table.
     public var table: String {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
-        var lines = [pad("REGION", 18) + pad("STATE", 26) + pad("EPOCH", 7) + pad("PAUSED", 8) + pad("HEAD", 10) + pad("LAG", 8) + "SERVING FOR"]
+        var lines = [pad("REGION", 18) + pad("STATE", 38) + pad("EPOCH", 7) + pad("PAUSED", 8) + pad("HEAD", 10) + pad("LAG", 8) + "SERVING FOR"]
         for r in rows {
             var state = r.state.role.name
             if case .takenOver(let by, let mode) = r.state.role { state = "taken over by \(by) (\(mode.rawValue))" }
             if !r.reachable { state += ", unreachable" }
             lines.append(
-                pad(r.state.region, 18) + pad(state, 26) + pad("\(r.state.epoch)", 7) + pad(r.state.paused ? "yes" : "no", 8)
+                pad(r.state.region, 18) + pad(state, 38) + pad("\(r.state.epoch)", 7) + pad(r.state.paused ? "yes" : "no", 8)
                     + pad(r.headSeq.map(String.init) ?? "-", 10) + pad(r.maxLagRecords.map(String.init) ?? "-", 8)
                     + (r.servingFor.isEmpty ? "-" : r.servingFor.joined(separator: ", ")))
         }
