@@ -51,6 +51,26 @@ public struct RegionStateStore: Sendable {
         }
     }
 
+    /// Every region_control entry this region holds (its own ledger's and its replicas'), with
+    /// the ledger that recorded it and its seq there (nil while not chained), oldest first.
+    public func history() async throws -> [(ledger: String, seq: Int64?, control: RegionControl)] {
+        try await database.operation("read region control history") { conn in
+            let rows = try await conn.guardedQuery(
+                """
+                SELECT r.region, l.seq, r.body FROM ledger_records r LEFT JOIN ledger l ON l.record_id = r.id
+                WHERE r.kind = \(LedgerKind.regionControl.rawValue)
+                UNION ALL
+                SELECT origin, seq, body FROM replica_ledger WHERE kind = \(LedgerKind.regionControl.rawValue)
+                """, logger: database.logger)
+            var out: [(ledger: String, seq: Int64?, control: RegionControl)] = []
+            for try await (ledger, seq, body) in rows.decode((String, Int64?, Data).self) {
+                let json = try JSONParser.parse(Array(body))
+                out.append((ledger, seq, try RegionControl(body: json)))
+            }
+            return out.sorted { ($0.control.at, $0.control.epoch, $0.control.version) < ($1.control.at, $1.control.epoch, $1.control.version) }
+        }
+    }
+
     private func read(where region: String?) async throws -> [RegionState] {
         try await database.operation("read region state") { conn in
             let columns = "region, state, successor, mode, paused, epoch, version, reason, operator, event_id, " + SQL.micros("since", as: "since")

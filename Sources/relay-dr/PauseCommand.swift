@@ -15,13 +15,10 @@ struct PauseCommand: AsyncParsableCommand {
             configuration error.
             """)
 
-    @OptionGroup var coordinator: CoordinatorOptions
-    @Option(help: "The region to pause.") var region: String
-    @Option(help: "Why (recorded in the ledger).") var reason = "maintenance"
-    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @OptionGroup var change: RegionFlagChange
 
     func run() async throws {
-        try await RegionFlagChange(coordinator: coordinator, action: .pause, region: region, reason: reason, yes: yes).run()
+        try await change.run(.pause, defaultReason: "maintenance")
     }
 }
 
@@ -29,25 +26,22 @@ struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume", abstract: "End a region's maintenance (see `relay-dr pause`).")
 
-    @OptionGroup var coordinator: CoordinatorOptions
-    @Option(help: "The region to resume.") var region: String
-    @Option(help: "Why (recorded in the ledger).") var reason = "maintenance over"
-    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @OptionGroup var change: RegionFlagChange
 
     func run() async throws {
-        try await RegionFlagChange(coordinator: coordinator, action: .resume, region: region, reason: reason, yes: yes).run()
+        try await change.run(.resume, defaultReason: "maintenance over")
     }
 }
 
-/// One control entry about a region, written through its own relay-dr.
-struct RegionFlagChange {
-    let coordinator: CoordinatorOptions
-    let action: RegionControl.Action
-    let region: String
-    let reason: String
-    let yes: Bool
+/// One control entry about a region, written through its own relay-dr (pause, resume).
+struct RegionFlagChange: ParsableArguments {
+    @OptionGroup var coordinator: CoordinatorOptions
+    @Option(help: "The region.") var region: String
+    @Option(help: "Why (recorded in the ledger).") var reason: String?
+    @Flag(help: "Do not ask for confirmation.") var yes = false
 
-    func run() async throws {
+    func run(_ action: RegionControl.Action, defaultReason: String) async throws {
+        let reason = self.reason ?? defaultReason
         let (regions, client, http) = try coordinator.connect()
         let answer: RegionClient.Answer
         do {

@@ -110,6 +110,11 @@ struct SwitchoverTests {
                 let r1 = routing.json["regions"]?.arrayValue?.first { $0["region"] == "r1" }
                 #expect(r1?["state"] == "taken_over" && r1?["serving"] == "r2" && r1?["epoch"] == 2, "\(id): \(routing.json)")
             }
+            // The history, as any region holds it: the fence in r1's ledger, the takeover in r2's.
+            let history = try await HTTP.get("http://127.0.0.1:\(regions.node("r3").drPort)/v1/history")
+            let steps = (history.json["entries"]?.arrayValue ?? []).filter { $0["event_id"]?.stringValue == report.eventID }
+                .map { "\($0["action"]?.stringValue ?? "?")@\($0["ledger"]?.stringValue ?? "?")" }
+            #expect(steps == ["fence@r1", "takeover@r2"], "\(history.json)")
             let listing = await RegionListing.gather(regions: regions.regions, client: client)
             #expect(listing.rows.first { $0.state.region == "r2" }?.servingFor == ["r1"], "\(listing.table)")
         }

@@ -122,6 +122,11 @@ public final class DRDaemon: Sendable {
                 return Self.json(503, ["detail": .string("routing unavailable: \(error)"), "region": .string(configuration.region)])
             }
         }
+        router.get("/v1/history") { [self] _, _ -> Response in
+            do { return Self.json(200, try await database.bounded(.seconds(10)) { try await self.control.history() }) } catch {
+                return Self.json(503, ["detail": .string("history unavailable: \(error)"), "region": .string(configuration.region)])
+            }
+        }
         router.post("/v1/control") { [self] request, _ -> Response in
             guard let token = configuration.adminToken else {
                 return Self.json(403, ["detail": "region control is disabled on this relay-dr: set RELAY_DR_ADMIN_TOKEN to enable it"])

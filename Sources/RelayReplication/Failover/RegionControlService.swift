@@ -77,6 +77,20 @@ public struct RegionControlService: Sendable {
         return nil
     }
 
+    /// `GET /v1/history`: every region-control entry this region holds, oldest first.
+    public func history() async throws -> JSONValue {
+        let entries = try await store.history()
+        return [
+            "answered_by": .string(region),
+            "entries": .array(entries.map { e in
+                guard case .object(var m) = e.control.body else { return .null }
+                m["ledger"] = .string(e.ledger)
+                m["seq"] = e.seq.map { .number(Double($0)) } ?? .null
+                return .object(m)
+            }),
+        ]
+    }
+
     /// `GET /v1/routing`: every region's state and who serves it, as this region sees it.
     public func routing() async throws -> JSONValue {
         let map = RoutingMap(regions: regions.ids, states: try await store.states())

@@ -67,23 +67,19 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION relay_region_control_from_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Entries of this region's ledger are about this region or a takeover by it; a peer's entry
+-- about this region (its takeover by the peer) also takes the region's write lock.
+CREATE FUNCTION relay_region_control_entry() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM relay_apply_region_control(NEW.body, true);
+    PERFORM relay_apply_region_control(NEW.body, TG_TABLE_NAME = 'ledger_records'
+        OR EXISTS (SELECT 1 FROM ledger_heads WHERE region = convert_from(NEW.body, 'UTF8')::jsonb->>'region'));
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER ledger_records_region_control AFTER INSERT ON ledger_records
-    FOR EACH ROW WHEN (NEW.kind = 'region_control') EXECUTE FUNCTION relay_region_control_from_ledger();
-
-CREATE FUNCTION relay_region_control_from_replica() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM relay_apply_region_control(NEW.body, EXISTS (SELECT 1 FROM ledger_heads WHERE region = convert_from(NEW.body, 'UTF8')::jsonb->>'region'));
-    RETURN NULL;
-END
-$$;
+    FOR EACH ROW WHEN (NEW.kind = 'region_control') EXECUTE FUNCTION relay_region_control_entry();
 CREATE TRIGGER replica_ledger_region_control AFTER INSERT ON replica_ledger
-    FOR EACH ROW WHEN (NEW.kind = 'region_control') EXECUTE FUNCTION relay_region_control_from_replica();
+    FOR EACH ROW WHEN (NEW.kind = 'region_control') EXECUTE FUNCTION relay_region_control_entry();
 
 -- The state is the fold of the ledger's entries: nothing else edits it.
 CREATE FUNCTION relay_region_state_guard() RETURNS trigger LANGUAGE plpgsql AS $$
