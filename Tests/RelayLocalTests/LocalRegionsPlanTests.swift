@@ -16,7 +16,7 @@ struct LocalRegionsPlanTests {
             run: LocalRunOptions(stateDirectory: "/srv/state", policyDirectory: "gateway/policies", binDirectory: "/opt/bin"))
         return LocalRegionsPlan(
             regions: try RegionSet.load(directory: directory.path), directory: directory, options: options, postgresSettings: settings,
-            environment: environment, jwtSecret: "s3cret", parentPID: 4242)
+            environment: environment, jwtSecret: "s3cret", parentPID: 4242, adminToken: "admin-token-0123456789")
     }
 
     @Test func everyRegionGetsItsClusterGatewayAndRelayDROnTheFilesPorts() throws {
@@ -63,7 +63,7 @@ struct LocalRegionsPlanTests {
         #expect(dr.environment == [
             "RELAY_REGION": "ap-southeast-2", "RELAY_DB_HOST": "127.0.0.1", "RELAY_DB_PORT": "55433", "RELAY_DB_NAME": "relay",
             "RELAY_DB_USER": "relay", "RELAY_PARENT_PID": "4242", "RELAY_REGIONS_DIR": Self.regionsLocal.path,
-            "RELAY_LEDGER_KEY": "file:/srv/state/keys/ap-southeast-2-ledger.key",
+            "RELAY_LEDGER_KEY": "file:/srv/state/keys/ap-southeast-2-ledger.key", "RELAY_DR_ADMIN_TOKEN": "admin-token-0123456789",
         ])
         #expect(dr.log.path == "/srv/state/logs/relay-dr-ap-southeast-2.log")
         #expect(dr.healthURL == "http://127.0.0.1:9083/health")
@@ -93,11 +93,11 @@ struct LocalRegionsPlanTests {
             "RELAY_LOCAL_US_EAST_1_GATEWAY_URL=http://127.0.0.1:8081", "RELAY_LOCAL_US_EAST_1_DR_URL=http://127.0.0.1:9081",
             "RELAY_LOCAL_US_EAST_1_PG_PORT=55431", "RELAY_LOCAL_US_EAST_1_DB=relay", "RELAY_LOCAL_US_EAST_1_DR_PID=12",
             "RELAY_LOCAL_US_EAST_1_GATEWAY_PID=11", "RELAY_LOCAL_US_EAST_1_LEDGER_KEY=file:/srv/state/keys/us-east-1-ledger.key",
-            "RELAY_LOCAL_EU_WEST_1_DR_PID=0",
+            "RELAY_LOCAL_EU_WEST_1_DR_PID=0", "RELAY_DR_ADMIN_TOKEN=admin-token-0123456789",
         ] {
             #expect(lines.contains(line), "\(line)")
         }
-        #expect(lines.count == 4 + 3 * 7 && text.hasSuffix("\n"))
+        #expect(lines.count == 5 + 3 * 7 && text.hasSuffix("\n"))
     }
 
     @Test func theBannerListsEveryRegionAndTheStatusCommand() throws {

@@ -95,7 +95,7 @@ struct MigratorTests {
                 INSERT INTO ledger_pending (id, region) SELECT id, region FROM r;
                 """,
             ] { _ = try await cluster.psql(statement, database: name) }
-            #expect(try await Migrator(database: db).migrate() == [5])
+            #expect(try await Migrator(database: db).migrate(try Migration.bundled().filter { $0.version <= 5 }) == [5])
             // A record written after the upgrade goes after them.
             _ = try await cluster.psql(
                 "INSERT INTO ledger_records (region, kind, subject, body) VALUES ('u1', 'auth_event', 'd', '{\"n\":4}')", database: name)
