@@ -142,7 +142,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelaySystem", "RelayStore", "RelayLedger", "RelayLocal"]),
-        .testTarget(name: "RelayLedgerTests", dependencies: ["RelayLedger"]),
+        .testTarget(
+            name: "RelayLedgerTests",
+            dependencies: ["RelayLedger", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RelayReplicationTests",
             dependencies: [

@@ -19,14 +19,29 @@ public struct MigrationService: Service {
         self.metadata = metadata
     }
 
-    /// Applies the migrations and opens the gate; returns the versions applied.
+    /// Applies the migrations and opens the gate; returns the versions applied. A database that
+    /// goes away meanwhile (restarted, failed over, connection cut) is waited for and the
+    /// migrations are tried again (each runs in its own transaction, so a cut one left nothing);
+    /// only a real failure, such as an edited migration, stops start-up.
     @discardableResult
     public func prepare() async throws -> [Int] {
-        let applied = try await Migrator(database: database).migrate()
-        logger.info(
-            "database ready", metadata: metadata.merging(["database": "\(database.configuration)", "migrations_applied": "\(applied)"]) { a, _ in a })
-        gate.open()
-        return applied
+        var delay = Duration.milliseconds(200)
+        while true {
+            do {
+                let applied = try await Migrator(database: database).migrate()
+                logger.info(
+                    "database ready",
+                    metadata: metadata.merging(["database": "\(database.configuration)", "migrations_applied": "\(applied)"]) { a, _ in a })
+                gate.open()
+                return applied
+            } catch let error as DatabaseError where error.isUnavailable {
+                logger.warning(
+                    "database unavailable while migrating; trying again",
+                    metadata: ["error": "\(error)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
     }
 
     /// Prepares, then idles until shutdown.

@@ -93,7 +93,7 @@ struct LocalRegionsPlanTests {
             "RELAY_LOCAL_US_EAST_1_GATEWAY_URL=http://127.0.0.1:8081", "RELAY_LOCAL_US_EAST_1_DR_URL=http://127.0.0.1:9081",
             "RELAY_LOCAL_US_EAST_1_PG_PORT=55431", "RELAY_LOCAL_US_EAST_1_DB=relay", "RELAY_LOCAL_US_EAST_1_DR_PID=12",
             "RELAY_LOCAL_US_EAST_1_GATEWAY_PID=11", "RELAY_LOCAL_US_EAST_1_LEDGER_KEY=file:/srv/state/keys/us-east-1-ledger.key",
-            "RELAY_LOCAL_EU_WEST_1_DR_PID=0", "RELAY_DR_ADMIN_TOKEN=admin-token-0123456789",
+            "RELAY_LOCAL_EU_WEST_1_DR_PID=0", "RELAY_LOCAL_ADMIN_TOKEN_FILE=/srv/state/keys/admin-token",
         ] {
             #expect(lines.contains(line), "\(line)")
         }

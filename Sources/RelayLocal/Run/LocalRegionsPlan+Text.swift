@@ -30,7 +30,7 @@ extension LocalRegionsPlan {
         var lines = [
             "RELAY_LOCAL_REGIONS=\"\(regions.map(\.region.id).joined(separator: " "))\"",
             "RELAY_LOCAL_REGIONS_DIR=\(directory.path)", "RELAY_LOCAL_LOGS=\(state.logs.path)",
-            "RELAY_LOCAL_PG_SUPERUSER=\(ServerControl.superuser)", "RELAY_DR_ADMIN_TOKEN=\(adminToken)",
+            "RELAY_LOCAL_PG_SUPERUSER=\(ServerControl.superuser)", "RELAY_LOCAL_ADMIN_TOKEN_FILE=\(adminTokenFile.path)",
         ]
         for r in regions {
             let p = "RELAY_LOCAL_" + r.region.id.uppercased().replacingOccurrences(of: "-", with: "_") + "_"

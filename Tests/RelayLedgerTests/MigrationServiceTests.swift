@@ -1,0 +1,49 @@
+import Logging
+import RelayLedger
+import RelayLocal
+@testable import RelayStore
+import Testing
+
+/// What the crash soak found once queries could no longer hang: a relay-dr whose PostgreSQL was
+/// killed while it applied its migrations at start-up exited ("connection closed"), and nothing
+/// restarted it. Start-up now waits for the database and tries again.
+struct MigrationServiceTests {
+    static let logger = { var l = Logger(label: "migration-service-test"); l.logLevel = .critical; return l }()
+
+    @Test(.timeLimit(.minutes(1)))
+    func aConnectionCutWhileMigratingIsWaitedOutAndTheMigrationsAreAppliedOnce() async throws {
+        let cluster = try await SharedCluster.shared.cluster()
+        let name = try await SharedCluster.shared.freshDatabase(prefix: "migsvc")
+        let db = Database(
+            configuration: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 2),
+            logger: Self.logger)
+        // Another process holds the migration lock for a while, so start-up waits on it …
+        let holder = Task {
+            try await cluster.psql("SELECT pg_advisory_lock(\(Migrator.lockKey)); SELECT pg_sleep(3);", database: name)
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await db.withRunning { db in
+            let gate = ReadyGate()
+            let prepared = Task { try await MigrationService(database: db, gate: gate, logger: Self.logger).prepare() }
+            // … and its connection is cut while it waits (as a server restart would).
+            var cut = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !cut, ContinuousClock.now < deadline {
+                let out = try await cluster.psql(
+                    """
+                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                    WHERE datname = '\(name)' AND query LIKE 'SELECT pg_advisory_lock(%' AND wait_event_type = 'Lock'
+                    """, database: name)
+                cut = out.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+                if !cut { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(cut, "start-up never waited on the migration lock")
+            let applied = try await prepared.value
+            #expect(applied == (try Migration.bundled().map(\.version)))
+            await gate.wait()  // open: returns at once
+        }
+        _ = try await holder.value
+        #expect(try await cluster.psql("SELECT count(*) FROM schema_migrations", database: name).trimmingCharacters(in: .whitespacesAndNewlines)
+            == "\(try Migration.bundled().count)")
+    }
+}
