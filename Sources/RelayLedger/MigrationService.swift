@@ -1,4 +1,5 @@
 import Logging
+import RelayCore
 import RelayStore
 import ServiceLifecycle
 
@@ -37,7 +38,7 @@ public struct MigrationService: Service {
             } catch let error as DatabaseError where error.isUnavailable {
                 logger.warning(
                     "database unavailable while migrating; trying again",
-                    metadata: ["error": "\(error)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+                    metadata: ["error": "\(error)", "retry_in_ms": "\(delay.milliseconds)"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }

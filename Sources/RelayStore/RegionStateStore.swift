@@ -83,15 +83,8 @@ public struct RegionStateStore: Sendable {
             for try await row in rows {
                 let r = row.makeRandomAccess()
                 let name: String = try r.get("state")
-                let role: RegionState.Role
-                switch name {
-                case "fenced": role = .fenced
-                case "taken_over":
-                    guard let by: String = try r.get("successor"), let mode = TakeoverMode(rawValue: try r.get("mode") ?? "") else {
-                        throw StoreError.corruptRow("region_state of \(try r.get("region") as String): taken over without successor or mode")
-                    }
-                    role = .takenOver(by: by, mode: mode)
-                default: role = .active
+                guard let role = RegionState.Role(name: name, successor: try r.get("successor"), mode: try r.get("mode")) else {
+                    throw StoreError.corruptRow("region_state of \(try r.get("region") as String): state \(name) without successor or mode")
                 }
                 out.append(
                     RegionState(

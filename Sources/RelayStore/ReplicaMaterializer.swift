@@ -36,9 +36,7 @@ struct ReplicaMaterializer {
                     UPDATE seals s SET \(unescaped: update.assignments(from: "x.b"))
                     FROM x
                     WHERE \(unescaped: update.match("s", from: "x.b")) AND NOT s.was_executed
-                        AND (s.region = \(origin) OR EXISTS (
-                            SELECT 1 FROM region_state rs WHERE rs.region = s.region AND rs.state = 'taken_over'
-                                AND rs.mode = 'switchover' AND rs.successor = \(origin)))
+                        AND relay_executes_seals_of(s.region, \(origin))
                     RETURNING 1
                 )
                 SELECT count(*) FROM u

@@ -82,9 +82,7 @@ public struct SealStore: Sendable {
                 WITH u AS (
                     UPDATE seals s SET \(set)
                     WHERE \(seal) AND s.approved AND NOT s.was_executed AND s.expires_at > \(at)::timestamptz
-                        AND (s.region = \(here) OR EXISTS (
-                            SELECT 1 FROM region_state rs WHERE rs.region = s.region AND rs.state = 'taken_over'
-                                AND rs.mode = 'switchover' AND rs.successor = \(here)))
+                        AND relay_executes_seals_of(s.region, \(here))
                     RETURNING s.executed_at
                 ), r AS (
                     INSERT INTO ledger_records (region, kind, subject, body) SELECT \(here), \(kind), \(subject), \(bytes) FROM u
@@ -101,12 +99,11 @@ public struct SealStore: Sendable {
             }
             let state = try await conn.guardedQuery(
                 """
-                SELECT s.approved, s.was_executed, s.region,
-                    coalesce(rs.state = 'taken_over' AND rs.mode = 'switchover' AND rs.successor = \(region), false)
-                FROM seals s LEFT JOIN region_state rs ON rs.region = s.region WHERE s.seal_id = \(sealID)
+                SELECT approved, was_executed, region, relay_executes_seals_of(region, \(region))
+                FROM seals WHERE seal_id = \(sealID)
                 """, logger: database.logger)
-            for try await (approved, executed, home, succeeded) in state.decode((Bool, Bool, String, Bool).self) {
-                if home != region, !succeeded { return .foreign(home: home) }
+            for try await (approved, executed, home, executesHere) in state.decode((Bool, Bool, String, Bool).self) {
+                if !executesHere { return .foreign(home: home) }
                 if executed { return .alreadyExecuted }
                 if !approved { return .denied }
                 return .expired

@@ -10,6 +10,19 @@ public struct RegionState: Sendable, Equatable {
         /// `successor` serves the region's traffic.
         case takenOver(by: String, mode: TakeoverMode)
 
+        /// The role that a stored or served state names (`state`, `successor`, `mode`); nil when
+        /// they name none (an unknown state, a takeover without its successor or mode).
+        public init?(name: String, successor: String?, mode: String?) {
+            switch name {
+            case "active": self = .active
+            case "fenced": self = .fenced
+            case "taken_over":
+                guard let successor, let mode = mode.flatMap(TakeoverMode.init(rawValue:)) else { return nil }
+                self = .takenOver(by: successor, mode: mode)
+            default: return nil
+            }
+        }
+
         /// `active`, `fenced` or `taken_over` (the `region_state.state` column).
         public var name: String {
             switch self {

@@ -14,11 +14,11 @@ enum KeyFiles {
         return file
     }
 
-    /// Writes `secret` to `file` (0600), replacing what was there.
-    static func write(_ secret: String, to file: URL) throws(LocalRunError) {
-        try? FileManager.default.removeItem(at: file)
-        guard FileManager.default.createFile(atPath: file.path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw .cannotWrite(file.path)
+    /// Writes `contents` to the file at `path` (0600), replacing what was there.
+    static func write(_ contents: Data, to path: String) throws(LocalRunError) {
+        try? FileManager.default.removeItem(atPath: path)
+        guard FileManager.default.createFile(atPath: path, contents: contents, attributes: [.posixPermissions: 0o600]) else {
+            throw .cannotWrite(path)
         }
     }
 
@@ -27,9 +27,6 @@ enum KeyFiles {
         guard let data = FileManager.default.contents(atPath: key.source) else {
             throw .missingDevKey(path: key.source, purpose: key.purpose)
         }
-        try? FileManager.default.removeItem(atPath: key.target)
-        guard FileManager.default.createFile(atPath: key.target, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw .cannotWrite(key.target)
-        }
+        try write(data, to: key.target)
     }
 }

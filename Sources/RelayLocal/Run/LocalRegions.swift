@@ -69,9 +69,9 @@ public struct LocalRegions: Sendable {
                 opa = try await OPAServer.startWithPolicies(
                     script: options.run.opaServerScript, policyDirectory: options.run.policyDirectory, log: plan.opaLog.path, logger: logger)
             }
+            try KeyFiles.write(Data((plan.adminToken + "\n").utf8), to: plan.adminTokenFile.path)
             for i in running.indices {
                 try stop.check()
-                if i == running.startIndex { try KeyFiles.write(plan.adminToken, to: plan.adminTokenFile) }
                 try KeyFiles.copy(running[i].plan.sealKey)
                 try KeyFiles.copy(running[i].plan.ledgerKey)
                 let spec = running[i].plan.gateway.adding(opa.map { ["RELAY_OPA_URL": $0.url] } ?? [:])

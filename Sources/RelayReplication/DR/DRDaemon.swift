@@ -113,19 +113,13 @@ public final class DRDaemon: Sendable {
             return Self.json(status, body)
         }
         router.get("/v1/status") { [self] _, _ -> Response in
-            do { return Self.json(200, try await database.bounded(.seconds(5)) { try await self.status() }) } catch {
-                return Self.json(503, ["detail": .string("status unavailable: \(error)"), "region": .string(configuration.region)])
-            }
+            await read("status", within: .seconds(5)) { try await self.status() }
         }
         router.get("/v1/routing") { [self] _, _ -> Response in
-            do { return Self.json(200, try await database.bounded(.seconds(5)) { try await self.control.routing() }) } catch {
-                return Self.json(503, ["detail": .string("routing unavailable: \(error)"), "region": .string(configuration.region)])
-            }
+            await read("routing", within: .seconds(5)) { try await self.control.routing() }
         }
         router.get("/v1/history") { [self] _, _ -> Response in
-            do { return Self.json(200, try await database.bounded(.seconds(10)) { try await self.control.history() }) } catch {
-                return Self.json(503, ["detail": .string("history unavailable: \(error)"), "region": .string(configuration.region)])
-            }
+            await read("history", within: .seconds(10)) { try await self.control.history() }
         }
         router.post("/v1/control") { [self] request, _ -> Response in
             guard let token = configuration.adminToken else {
@@ -219,6 +213,13 @@ public final class DRDaemon: Sendable {
                 ]
             }),
         ]
+    }
+
+    /// A read-only document from the database, or 503 naming what is unavailable and why.
+    func read(_ what: String, within limit: Duration, _ document: @escaping @Sendable () async throws -> JSONValue) async -> Response {
+        do { return Self.json(200, try await database.bounded(limit, document)) } catch {
+            return Self.json(503, ["detail": .string("\(what) unavailable: \(error)"), "region": .string(configuration.region)])
+        }
     }
 
     static func json(_ status: Int, _ body: JSONValue) -> Response {

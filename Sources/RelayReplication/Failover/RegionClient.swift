@@ -33,6 +33,17 @@ public struct RegionClient: Sendable {
         try await send(url: try self.region(region).drURL.joined(path: path), method: .GET, body: nil)
     }
 
+    /// `GET /v1/status` on `region`'s relay-dr, read as `relay-dr status` reads it.
+    public func status(_ region: String) async -> RegionProbe {
+        let url = regions.region(region)?.drURL.joined(path: "/v1/status") ?? ""
+        do {
+            let answer = try await dr(region, "/v1/status")
+            return RegionProbe(region: region, url: url, error: answer.ok ? nil : "HTTP \(answer.status)", status: answer.ok ? answer.body : nil)
+        } catch {
+            return RegionProbe(region: region, url: url, error: StatusProbe.describe(error), status: nil)
+        }
+    }
+
     /// `GET /health` on `region`'s gateway.
     public func gatewayHealth(_ region: String) async throws -> Answer {
         try await send(url: try self.region(region).gatewayURL.joined(path: "/health"), method: .GET, body: nil)

@@ -17,11 +17,11 @@ public struct RegionListing: Sendable {
 
     /// Asks every region concurrently.
     public static func gather(regions: RegionSet, client: RegionClient) async -> RegionListing {
-        let answers = await withTaskGroup(of: (String, RegionClient.Answer?, RegionClient.Answer?).self) { group in
+        let answers = await withTaskGroup(of: (String, RegionClient.Answer?, RegionProbe).self) { group in
             for id in regions.ids {
-                group.addTask { (id, try? await client.dr(id, "/v1/routing"), try? await client.dr(id, "/v1/status")) }
+                group.addTask { (id, try? await client.dr(id, "/v1/routing"), await client.status(id)) }
             }
-            var out: [String: (RegionClient.Answer?, RegionClient.Answer?)] = [:]
+            var out: [String: (RegionClient.Answer?, RegionProbe)] = [:]
             for await (id, routing, status) in group { out[id] = (routing, status) }
             return out
         }
@@ -35,12 +35,12 @@ public struct RegionListing: Sendable {
         let map = RoutingMap(regions: regions.ids, states: Array(newest.values))
         let rows = regions.ids.map { id -> Row in
             let status = answers[id]?.1
-            let ok = status?.ok == true
-            let lags = status?.body["peers"]?.arrayValue?.compactMap { $0["lag_records"]?.numberValue.map { Int64($0) } } ?? []
+            let ok = status?.reachable == true
+            let lags = status?.status?["peers"]?.arrayValue?.compactMap { $0["lag_records"]?.numberValue.map { Int64($0) } } ?? []
             return Row(
                 state: map.states[id] ?? RegionState(region: id), serving: map.serving(id),
                 servingFor: regions.ids.filter { $0 != id && map.serving($0) == id },
-                headSeq: ok ? status?.body["head"]?["seq"]?.numberValue.map { Int64($0) } : nil, maxLagRecords: lags.max(), reachable: ok)
+                headSeq: status?.headSeq, maxLagRecords: lags.max(), reachable: ok)
         }
         return RegionListing(rows: rows, unreachable: rows.filter { !$0.reachable }.map(\.state.region))
     }

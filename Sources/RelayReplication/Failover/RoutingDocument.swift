@@ -30,14 +30,9 @@ public enum RoutingDocument {
     /// The states a routing document holds (what a coordinator reads back).
     public static func states(_ document: JSONValue) -> [RegionState] {
         (document["regions"]?.arrayValue ?? []).compactMap { r in
-            guard let region = r["region"]?.stringValue, let state = r["state"]?.stringValue else { return nil }
-            let role: RegionState.Role
-            switch state {
-            case "fenced": role = .fenced
-            case "taken_over":
-                role = .takenOver(by: r["successor"]?.stringValue ?? "", mode: TakeoverMode(rawValue: r["mode"]?.stringValue ?? "") ?? .failover)
-            default: role = .active
-            }
+            guard let region = r["region"]?.stringValue, let state = r["state"]?.stringValue,
+                let role = RegionState.Role(name: state, successor: r["successor"]?.stringValue, mode: r["mode"]?.stringValue)
+            else { return nil }
             return RegionState(
                 region: region, role: role, paused: r["paused"]?.boolValue ?? false,
                 epoch: Int64(r["epoch"]?.numberValue ?? 1), version: Int64(r["version"]?.numberValue ?? 0),

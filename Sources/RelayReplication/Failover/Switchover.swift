@@ -79,8 +79,8 @@ public struct Switchover: Sendable {
         else { return nil }
         switch a.role {
         case .fenced:
-            guard let status = try? await client.dr(options.from, "/v1/status"), let head = status.body["head"]?["seq"]?.numberValue else { return nil }
-            return (event, .fenced(headSeq: Int64(head)))
+            guard let head = await client.status(options.from).headSeq else { return nil }
+            return (event, .fenced(headSeq: head))
         case .takenOver(let by, .switchover) where by == options.to:
             // Finished or not, re-running a finished switchover's last steps changes nothing.
             guard let target = try? await client.dr(options.to, "/v1/routing"),
@@ -110,7 +110,7 @@ public struct Switchover: Sendable {
                 report.step("draining: waiting until \(b) has \(a)'s records up to seq \(target) (timeout \(options.drainTimeout))", say)
                 let deadline = ContinuousClock.now + options.drainTimeout
                 while ContinuousClock.now < deadline {
-                    if let applied = try? await appliedSeq(of: a, at: b), applied >= target {
+                    if let applied = await appliedSeq(of: a, at: b), applied >= target {
                         report.step("drained: \(b) has \(a) up to seq \(applied)", say)
                         report.drainedSeq = applied
                         return .drained
@@ -162,9 +162,8 @@ public struct Switchover: Sendable {
     }
 
     /// What `region` has applied of `origin`'s ledger.
-    private func appliedSeq(of origin: String, at region: String) async throws -> Int64? {
-        let status = try await client.dr(region, "/v1/status")
-        return status.body["replicas"]?.arrayValue?.first { $0["origin"]?.stringValue == origin }?["seq"]?.numberValue.map { Int64($0) }
+    private func appliedSeq(of origin: String, at region: String) async -> Int64? {
+        await client.status(region).replica(of: origin)?["seq"]?.numberValue.map { Int64($0) }
     }
 
     /// Every pre-check, each with what it found.
@@ -174,8 +173,8 @@ public struct Switchover: Sendable {
         var checks: [FailoverReport.Check] = []
         func check(_ name: String, _ ok: Bool, _ detail: String) { checks.append(.init(name: name, ok: ok, detail: detail)) }
 
-        let statusA = try? await client.dr(a, "/v1/status")
-        check("\(a) reachable", statusA?.ok == true, statusA?.ok == true ? "relay-dr answers" : "relay-dr does not answer: use `relay-dr failover --allow-data-loss` if \(a) is lost")
+        let statusA = await client.status(a)
+        check("\(a) reachable", statusA.reachable, statusA.reachable ? "relay-dr answers" : "relay-dr does not answer: use `relay-dr failover --allow-data-loss` if \(a) is lost")
         let health = try? await client.dr(b, "/health")
         let healthStatus = health?.body["status"]?.stringValue ?? "no answer"
         check("\(b) healthy", health?.ok == true, "relay-dr is \(healthStatus)")
@@ -192,14 +191,14 @@ public struct Switchover: Sendable {
         check("not paused", !stateA.paused || options.force, stateA.paused ? "\(a) is paused (maintenance); --force overrides" : "\(a) is not paused")
 
         let maxLag = Int64(regions.region(a)?.targets.maxLagOnFailover ?? 0)
-        let lag = statusA?.body["peers"]?.arrayValue?.first { $0["peer"]?.stringValue == b }?["lag_records"]?.numberValue.map { Int64($0) }
+        let lag = statusA.peer(b)?["lag_records"]?.numberValue.map { Int64($0) }
         check("lag within max_lag_on_failover", lag.map { $0 <= maxLag } ?? false, "\(a) → \(b) lag \(lag.map(String.init) ?? "unknown") records, limit \(maxLag)")
 
-        let statusB = try? await client.dr(b, "/v1/status")
-        let replica = statusB?.body["replicas"]?.arrayValue?.first { $0["origin"]?.stringValue == a }
+        let statusB = await client.status(b)
+        let replica = statusB.replica(of: a)
         let quarantined = replica?["quarantined"]?.boolValue ?? false
-        check("\(b)'s copy of \(a) consistent", statusB?.ok == true && !quarantined,
-              quarantined ? "quarantined: \(replica?["quarantine_reason"]?.stringValue ?? "")" : statusB?.ok == true ? "not quarantined" : "\(b)'s status unavailable")
+        check("\(b)'s copy of \(a) consistent", statusB.reachable && !quarantined,
+              quarantined ? "quarantined: \(replica?["quarantine_reason"]?.stringValue ?? "")" : statusB.reachable ? "not quarantined" : "\(b)'s status unavailable")
         return checks
     }
 }

@@ -95,6 +95,16 @@ CREATE TRIGGER region_state_guard BEFORE INSERT OR UPDATE OR DELETE ON region_st
 CREATE TRIGGER region_state_no_truncate BEFORE TRUNCATE ON region_state
     FOR EACH STATEMENT EXECUTE FUNCTION relay_forbid_change();
 
+-- Seal ownership: `executor` executes the seals of `seal_home` when they are its own, or when it
+-- took `seal_home` over in a switchover (drained first, so it holds all of them); never after a
+-- forced failover. The execution statement and the replica apply of executions both ask this.
+-- (Parameter names differ from every column name: in SQL functions a column name wins.)
+CREATE FUNCTION relay_executes_seals_of(seal_home text, executor text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT seal_home = executor OR EXISTS (
+        SELECT 1 FROM region_state rs
+        WHERE rs.region = seal_home AND rs.state = 'taken_over' AND rs.mode = 'switchover' AND rs.successor = executor)
+$$;
+
 -- The fence, enforced here rather than in the gateway: a write of this region's own manifest,
 -- seal or execution is refused while the region is not active, whoever sends it (a stale
 -- gateway, a forgotten job, a second coordinator). Rows of other regions (replicas, and a
