@@ -17,11 +17,17 @@ struct MigrationServiceTests {
         let db = Database(
             configuration: DatabaseConfiguration(host: cluster.host, port: cluster.port, database: name, username: cluster.superuser, maxConnections: 2),
             logger: Self.logger)
-        // Another process holds the migration lock for a while, so start-up waits on it …
+        // Another process (psql) holds the migration lock until the test ends it, so start-up waits on it …
         let holder = Task {
-            try await cluster.psql("SELECT pg_advisory_lock(\(Migrator.lockKey)); SELECT pg_sleep(3);", database: name)
+            try? await cluster.psql("SELECT pg_advisory_lock(\(Migrator.lockKey)); SELECT pg_sleep(50);", database: name)
         }
-        try await Task.sleep(for: .milliseconds(500))
+        var held = false
+        while !held {
+            try await Task.sleep(for: .milliseconds(50))
+            held = try await cluster.psql(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = '\(name)')",
+                database: name).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        }
         try await db.withRunning { db in
             let gate = ReadyGate()
             let prepared = Task { try await MigrationService(database: db, gate: gate, logger: Self.logger).prepare() }
@@ -32,17 +38,22 @@ struct MigrationServiceTests {
                 let out = try await cluster.psql(
                     """
                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                    WHERE datname = '\(name)' AND query LIKE 'SELECT pg_advisory_lock(%' AND wait_event_type = 'Lock'
+                    WHERE datname = '\(name)' AND application_name <> 'psql'
+                      AND query LIKE 'SELECT pg_advisory_lock(%' AND wait_event_type = 'Lock'
                     """, database: name)
                 cut = out.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
                 if !cut { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(cut, "start-up never waited on the migration lock")
+            // … then the holder goes away and start-up, on a new connection, takes the lock.
+            _ = try await cluster.psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND application_name = 'psql' AND query LIKE 'SELECT pg_sleep(%'",
+                database: name)
             let applied = try await prepared.value
             #expect(applied == (try Migration.bundled().map(\.version)))
             await gate.wait()  // open: returns at once
         }
-        _ = try await holder.value
+        await holder.value
         #expect(try await cluster.psql("SELECT count(*) FROM schema_migrations", database: name).trimmingCharacters(in: .whitespacesAndNewlines)
             == "\(try Migration.bundled().count)")
     }

@@ -188,8 +188,10 @@ public final class DRDaemon: Sendable {
     /// This region's head, its peers' lag and what it holds of every other region.
     public func status() async throws -> JSONValue {
         let ledger = LedgerStore(database: database)
-        let head = try await ledger.recordedHead(region: configuration.region) ?? .empty()
+        // The backlog before the head: a record chained between the two reads is then in the head,
+        // so "nothing unchained" always comes with the head that holds everything (a drain relies on it).
         let backlog = try await ledger.backlog(region: configuration.region)
+        let head = try await ledger.recordedHead(region: configuration.region) ?? .empty()
         let lags = try await lag.measure()
         let errors = Dictionary(uniqueKeysWithValues: shipping.shippers.map { ($0.peer.id, $0.current) })
         let replicas = try await ReplicaStore(database: database).heads()

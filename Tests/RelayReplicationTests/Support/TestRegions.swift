@@ -341,8 +341,9 @@ final class TestRegions: Sendable {
             var done = true
             for origin in nodes {
                 let store = LedgerStore(database: origin.database)
-                let head = try await store.recordedHead(region: origin.id)?.seq ?? 0
+                // The backlog before the head: a record chained between the two reads is then in the head.
                 if try await store.backlog(region: origin.id).count > 0 { done = false; break }
+                let head = try await store.recordedHead(region: origin.id)?.seq ?? 0
                 for holder in nodes where holder.id != origin.id {
                     let held = try await ReplicaStore(database: holder.database).heads().first { $0.head.origin == origin.id }?.head.seq ?? 0
                     if held != head { done = false; break }
