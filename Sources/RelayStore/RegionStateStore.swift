@@ -25,17 +25,34 @@ public struct RegionStateStore: Sendable {
 
     /// Writes `control` into `ledgerRegion`'s ledger (this database's own region) and returns the
     /// state it leads to. A fence waits for the region's writes under way and stops every later one.
+    /// A takeover records how much of the region's ledger this region holds (`takeoverSeq`),
+    /// read with the replica head locked so no batch is applied between the read and the entry.
     @discardableResult
-    public func write(_ control: RegionControl, ledgerRegion: String) async throws -> RegionState? {
-        let body = Data(CanonicalJSON.bytes(control.body))
+    public func write(_ control: RegionControl, ledgerRegion: String) async throws -> (state: RegionState?, written: RegionControl) {
+        var control = control
         try await database.transaction("write \(control.action.rawValue) of \(control.region)") { conn in
+            // The region's lock before the insert gives the entry its transaction id (its place
+            // in the chain, migration 0005) only once every write under way has committed: those
+            // are chained before it, and every later one sees it.
+            if control.action != .report {
+                try await conn.guardedQuery("SELECT pg_advisory_xact_lock(relay_region_lock_key())", logger: database.logger)
+            }
+            if control.action == .takeover {
+                control.takeoverSeq = 0
+                for try await seq in try await conn.guardedQuery(
+                    "SELECT seq FROM replica_heads WHERE origin = \(control.region) FOR SHARE", logger: database.logger
+                ).decode(Int64.self) {
+                    control.takeoverSeq = seq
+                }
+            }
+            let body = Data(CanonicalJSON.bytes(control.body))
             try await conn.guardedQuery(
                 """
                 INSERT INTO ledger_records (region, kind, subject, body)
                 VALUES (\(ledgerRegion), \(LedgerKind.regionControl.rawValue), \(control.controlID), \(body))
                 """, logger: database.logger)
         }
-        return try await state(of: control.region)
+        return (try await state(of: control.region), control)
     }
 
     /// The seq at which this region's chainer linked control entry `controlID`; nil until chained.
@@ -73,7 +90,7 @@ public struct RegionStateStore: Sendable {
 
     private func read(where region: String?) async throws -> [RegionState] {
         try await database.operation("read region state") { conn in
-            let columns = "region, state, successor, mode, paused, epoch, version, reason, operator, event_id, " + SQL.micros("since", as: "since")
+            let columns = "region, state, successor, mode, takeover_seq, paused, epoch, version, reason, operator, event_id, " + SQL.micros("since", as: "since")
             let query: PostgresQuery =
                 if let region { "SELECT \(unescaped: columns) FROM region_state WHERE region = \(region)" } else {
                     "SELECT \(unescaped: columns) FROM region_state ORDER BY region"
@@ -86,11 +103,12 @@ public struct RegionStateStore: Sendable {
                 guard let role = RegionState.Role(name: name, successor: try r.get("successor"), mode: try r.get("mode")) else {
                     throw StoreError.corruptRow("region_state of \(try r.get("region") as String): state \(name) without successor or mode")
                 }
-                out.append(
-                    RegionState(
-                        region: try r.get("region"), role: role, paused: try r.get("paused"), epoch: try r.get("epoch"),
-                        version: try r.get("version"), since: try r.timestamp("since"), reason: try r.get("reason"),
-                        operatorName: try r.get("operator"), eventID: try r.get("event_id")))
+                var state = RegionState(
+                    region: try r.get("region"), role: role, paused: try r.get("paused"), epoch: try r.get("epoch"),
+                    version: try r.get("version"), since: try r.timestamp("since"), reason: try r.get("reason"),
+                    operatorName: try r.get("operator"), eventID: try r.get("event_id"))
+                state.takeoverSeq = try r.get("takeover_seq")
+                out.append(state)
             }
             return out
         }

@@ -33,7 +33,17 @@ public struct ReplicaStore: Sendable {
                 head = ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined)
             }
             guard let head else { throw StoreError.corruptRow("replica_heads has no row for \(origin)") }
-            return try await body(ReplicaTransaction(head: head, conn: conn, logger: database.logger))
+            // Read after the head's lock: a takeover recorded here holds that row, so it is seen.
+            var cutoff: ReplicaHead.Cutoff?
+            for try await (seq, epoch) in try await conn.guardedQuery(
+                """
+                SELECT takeover_seq, epoch FROM region_state
+                WHERE region = \(origin) AND state = 'taken_over' AND mode = 'failover' AND takeover_seq IS NOT NULL
+                """, logger: database.logger
+            ).decode((Int64, Int64).self) {
+                cutoff = ReplicaHead.Cutoff(seq: seq, epoch: epoch)
+            }
+            return try await body(ReplicaTransaction(head: head, cutoff: cutoff, conn: conn, logger: database.logger))
         }
     }
 
@@ -49,15 +59,23 @@ public struct ReplicaStore: Sendable {
         }
     }
 
-    /// Every origin's replica head, with the quarantine reason when quarantined.
-    public func heads() async throws -> [(head: ReplicaHead, reason: String?)] {
+    /// Every origin's replica head, with the quarantine reason when quarantined and the time
+    /// the head's entry was committed at its origin (nil at genesis).
+    public func heads() async throws -> [(head: ReplicaHead, reason: String?, committedAt: Timestamp?)] {
         return try await database.operation("read the replica heads") { conn in
-            var out: [(ReplicaHead, String?)] = []
-            for try await (origin, seq, hash, epoch, quarantined, reason) in try await conn.guardedQuery(
-                "SELECT origin, seq, hash, epoch, quarantined, quarantine_reason FROM replica_heads ORDER BY origin",
+            var out: [(ReplicaHead, String?, Timestamp?)] = []
+            for try await (origin, seq, hash, epoch, quarantined, reason, micros) in try await conn.guardedQuery(
+                """
+                SELECT h.origin, h.seq, h.hash, h.epoch, h.quarantined, h.quarantine_reason,
+                    \(unescaped: SQL.micros("l.committed_at", as: "committed_at"))
+                FROM replica_heads h LEFT JOIN replica_ledger l ON l.origin = h.origin AND l.seq = h.seq ORDER BY h.origin
+                """,
                 logger: database.logger
-            ).decode((String, Int64, Data, Int64, Bool, String?).self) {
-                out.append((ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined), reason))
+            ).decode((String, Int64, Data, Int64, Bool, String?, Int64?).self) {
+                out.append((
+                    ReplicaHead(origin: origin, seq: seq, hash: Array(hash), epoch: epoch, quarantined: quarantined), reason,
+                    micros.map(Timestamp.init(microseconds:))
+                ))
             }
             return out
         }
@@ -88,6 +106,8 @@ public struct ReplicaStore: Sendable {
 public struct ReplicaTransaction: Sendable {
     /// The origin's replica head at the start of the transaction.
     public let head: ReplicaHead
+    /// Set while the origin is taken over after a forced failover (see `ReplicaHead.decide`).
+    public let cutoff: ReplicaHead.Cutoff?
     let conn: PostgresConnection
     let logger: Logger
 

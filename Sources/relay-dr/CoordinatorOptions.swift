@@ -33,6 +33,30 @@ struct CoordinatorOptions: ParsableArguments {
         return (regions, RegionClient(regions: regions, client: http, adminToken: token, timeout: .seconds(15)), http)
     }
 
+    /// Runs one coordinated event (switchover, failover, failback, drill): checks the regions
+    /// named, the admin token and the operator's confirmation (none of them for a dry run), runs
+    /// `event`, prints its report as JSON when asked, and exits with the report's exit code.
+    func drive(
+        _ ids: [String], dryRun: Bool, yes: Bool, question: String,
+        _ event: (RegionSet, RegionClient) async -> FailoverReport
+    ) async throws -> Never {
+        let (regions, client, http) = try connect()
+        do {
+            try require(ids, in: regions)
+            if !dryRun {
+                guard client.adminToken != nil else { throw Self.configurationError("set RELAY_DR_ADMIN_TOKEN (the relay-drs' admin token)") }
+                try Self.confirm(question, yes: yes)
+            }
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        let report = await event(regions, client)
+        try? await http.shutdown()
+        if json { print(CanonicalJSON.string(report.json)) }
+        throw ExitCode(report.exitCode)
+    }
+
     /// Checks that `ids` are regions of the files.
     func require(_ ids: [String], in regions: RegionSet) throws {
         for id in ids where regions.region(id) == nil {

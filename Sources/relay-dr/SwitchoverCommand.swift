@@ -53,25 +53,13 @@ struct SwitchoverCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (regions, client, http) = try coordinator.connect()
-        do {
-            try coordinator.require([from, to], in: regions)
-            if !dryRun {
-                guard client.adminToken != nil else { throw CoordinatorOptions.configurationError("set RELAY_DR_ADMIN_TOKEN (the relay-drs' admin token)") }
-                try CoordinatorOptions.confirm("Switch \(from)'s traffic over to \(to)?", yes: yes)
-            }
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
         var options = Switchover.Options(from: from, to: to, operatorName: coordinator.operator, reason: reason)
         options.dryRun = dryRun
         options.force = force
         options.drainTimeout = .milliseconds(Int64(drainTimeout * 1000))
         let coordinator = self.coordinator
-        let report = await Switchover(regions: regions, client: client, options: options, say: { coordinator.say($0) }).run()
-        try? await http.shutdown()
-        if coordinator.json { print(CanonicalJSON.string(report.json)) }
-        throw ExitCode(report.exitCode)
+        try await coordinator.drive([from, to], dryRun: dryRun, yes: yes, question: "Switch \(from)'s traffic over to \(to)?") { regions, client in
+            await Switchover(regions: regions, client: client, options: options, say: { coordinator.say($0) }).run()
+        }
     }
 }

@@ -114,7 +114,9 @@ struct SwitchoverTests {
             let history = try await HTTP.get("http://127.0.0.1:\(regions.node("r3").drPort)/v1/history")
             let steps = (history.json["entries"]?.arrayValue ?? []).filter { $0["event_id"]?.stringValue == report.eventID }
                 .map { "\($0["action"]?.stringValue ?? "?")@\($0["ledger"]?.stringValue ?? "?")" }
-            #expect(steps == ["fence@r1", "takeover@r2"], "\(history.json)")
+            #expect(steps == ["fence@r1", "takeover@r2", "report@r2"], "\(history.json)")
+            let measured = (history.json["entries"]?.arrayValue ?? []).first { $0["action"] == "report" }?["report"]
+            #expect(measured?["rto_ms"]?.numberValue == report.rtoMilliseconds.map(Double.init) && measured?["rpo_records"] == 0, "\(history.json)")
             let listing = await RegionListing.gather(regions: regions.regions, client: client)
             #expect(listing.rows.first { $0.state.region == "r2" }?.servingFor == ["r1"], "\(listing.table)")
         }

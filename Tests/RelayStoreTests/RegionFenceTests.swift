@@ -33,7 +33,7 @@ struct RegionFenceTests {
             let control = try current.next(
                 action, successor: successor, mode: mode, controlID: UUID().uuidString.lowercased(), eventID: "ev-test",
                 operatorName: "tester", reason: "test", at: RegionFenceTests.at)
-            return try await states.write(control, ledgerRegion: local)
+            return try await states.write(control, ledgerRegion: local).state
         }
 
         /// A fresh approved manifest and seal of `region`, written by the gateway's writer.

@@ -8,7 +8,18 @@ extension RegionControl {
         ]
         if let successor { members["successor"] = .string(successor) }
         if let mode { members["mode"] = .string(mode.rawValue) }
+        if let takeoverSeq { members["takeover_seq"] = .number(Double(takeoverSeq)) }
+        members.merge(attachments) { _, new in new }
         return .object(members)
+    }
+
+    /// The members a coordinator supplies with its request: `accepted_loss`, `stranded`, `report`.
+    public var attachments: [String: JSONValue] {
+        var members: [String: JSONValue] = [:]
+        if let acceptedLoss { members["accepted_loss"] = acceptedLoss.json }
+        if let stranded { members["stranded"] = stranded.json }
+        if let report { members["report"] = report }
+        return members
     }
 
     /// The control entry a body holds; throws naming the member that is missing or wrong.
@@ -18,11 +29,16 @@ extension RegionControl {
             guard let value = members[key]?.stringValue, !value.isEmpty else { throw RecordBodyError(path: key, reason: "a non-empty string is required") }
             return value
         }
-        func integer(_ key: String) throws(RecordBodyError) -> Int64 {
-            guard let n = members[key]?.numberValue, n >= 1, n <= 9_007_199_254_740_991, n.rounded() == n else {
-                throw RecordBodyError(path: key, reason: "a positive integer is required")
+        func integer(_ key: String, in object: [String: JSONValue]? = nil, path: String? = nil, minimum: Double = 1) throws(RecordBodyError) -> Int64 {
+            guard let n = (object ?? members)[key]?.numberValue, n >= minimum, n <= 9_007_199_254_740_991, n.rounded() == n else {
+                throw RecordBodyError(path: path ?? key, reason: minimum >= 1 ? "a positive integer is required" : "a non-negative integer is required")
             }
             return Int64(n)
+        }
+        func object(_ key: String) throws(RecordBodyError) -> [String: JSONValue]? {
+            guard let value = members[key] else { return nil }
+            guard let o = value.objectValue else { throw RecordBodyError(path: key, reason: "a JSON object is required") }
+            return o
         }
         let actionName = try string("action")
         guard let action = Action(rawValue: actionName) else {
@@ -39,9 +55,44 @@ extension RegionControl {
         if action == .takeover, successor == nil || mode == nil {
             throw RecordBodyError(path: successor == nil ? "successor" : "mode", reason: "a takeover names its successor and mode")
         }
+        // A report keeps the region's (epoch, version), which is 0 before its first change.
         self.init(
             controlID: try string(LedgerKind.regionControl.subjectField), action: action, region: try string("region"),
-            successor: successor, mode: mode, epoch: try integer("epoch"), version: try integer("version"),
+            successor: successor, mode: mode, epoch: try integer("epoch"),
+            version: try integer("version", minimum: action == .report ? 0 : 1),
             eventID: try string("event_id"), operatorName: try string("operator"), reason: try string("reason"), at: at)
+        if members["takeover_seq"] != nil { takeoverSeq = try integer("takeover_seq", minimum: 0) }
+        if let loss = try object("accepted_loss") {
+            guard let seconds = loss["seconds"]?.numberValue, seconds >= 0 else {
+                throw RecordBodyError(path: "accepted_loss.seconds", reason: "a non-negative number is required")
+            }
+            acceptedLoss = AcceptedLoss(
+                lastKnownSeq: try integer("last_known_seq", in: loss, path: "accepted_loss.last_known_seq", minimum: 0),
+                records: try integer("records", in: loss, path: "accepted_loss.records", minimum: 0), seconds: seconds)
+        }
+        if let s = try object("stranded") {
+            stranded = Stranded(
+                fromSeq: try integer("from_seq", in: s, path: "stranded.from_seq"),
+                throughSeq: try integer("through_seq", in: s, path: "stranded.through_seq"),
+                records: try integer("records", in: s, path: "stranded.records", minimum: 0))
+        }
+        if members["report"] != nil {
+            guard case .object = members["report"] else { throw RecordBodyError(path: "report", reason: "a JSON object is required") }
+            report = members["report"]
+        }
+    }
+}
+
+extension RegionControl.AcceptedLoss {
+    /// The `accepted_loss` member.
+    public var json: JSONValue {
+        ["last_known_seq": .number(Double(lastKnownSeq)), "records": .number(Double(records)), "seconds": .number((seconds * 1000).rounded() / 1000)]
+    }
+}
+
+extension RegionControl.Stranded {
+    /// The `stranded` member.
+    public var json: JSONValue {
+        ["from_seq": .number(Double(fromSeq)), "through_seq": .number(Double(throughSeq)), "records": .number(Double(records))]
     }
 }

@@ -16,6 +16,37 @@ public struct RegionControl: Sendable, Equatable {
         case pause
         /// End of maintenance.
         case resume
+        /// History only, no change of state: what an event (switchover, failover, failback,
+        /// drill) measured — RTO, RPO, pre-checks, hook output — recorded once it ended.
+        case report
+    }
+
+    /// What a forced failover accepted to lose: the region's last head known to any reachable
+    /// peer, against what the successor held (`takeoverSeq`).
+    public struct AcceptedLoss: Sendable, Equatable {
+        public var lastKnownSeq: Int64
+        public var records: Int64
+        public var seconds: Double
+        public init(lastKnownSeq: Int64, records: Int64, seconds: Double) {
+            self.lastKnownSeq = lastKnownSeq
+            self.records = records
+            self.seconds = seconds
+        }
+    }
+
+    /// A region's stranded records, found at its failback: the seqs of its own ledger beyond
+    /// the point its successor took over, which the successor never received. They stay in the
+    /// region's ledger and replicate after the failback; `records` counts the clients' records
+    /// (manifests, executions, registrations) among them: the realised RPO.
+    public struct Stranded: Sendable, Equatable {
+        public var fromSeq: Int64
+        public var throughSeq: Int64
+        public var records: Int64
+        public init(fromSeq: Int64, throughSeq: Int64, records: Int64) {
+            self.fromSeq = fromSeq
+            self.throughSeq = throughSeq
+            self.records = records
+        }
     }
 
     /// Unique id of the entry (its ledger `subject`).
@@ -27,6 +58,15 @@ public struct RegionControl: Sendable, Equatable {
     public var successor: String?
     /// How a takeover happened: it decides whether the successor executes the old region's seals.
     public var mode: TakeoverMode?
+    /// Takeovers: the seq of `region`'s ledger the successor held. After a forced failover,
+    /// peers refuse the region's records beyond it until it fails back.
+    public var takeoverSeq: Int64?
+    /// Takeovers in `failover` mode: the loss the operator accepted.
+    public var acceptedLoss: AcceptedLoss?
+    /// Failbacks after a forced failover: the region's stranded records, when there are any.
+    public var stranded: Stranded?
+    /// Reports: the event's measurements (a JSON object).
+    public var report: JSONValue?
     /// The region's epoch and state version after this change (each change raises the version;
     /// takeover and failback also raise the epoch). Entries at or below a region's current
     /// (epoch, version) are already applied or stale, and change nothing.

@@ -14,7 +14,7 @@ extension RegionState {
     ) throws(RegionControlRefusal) -> RegionControl {
         var epoch = self.epoch
         switch (action, role) {
-        case (.fence, .active), (.unfence, .fenced), (.pause, _), (.resume, _): break
+        case (.fence, .active), (.unfence, .fenced), (.pause, _), (.resume, _), (.report, _): break
         case (.fence, _): throw RegionControlRefusal("\(region) is \(role.name), not active: it cannot be fenced")
         case (.unfence, _): throw RegionControlRefusal("\(region) is \(role.name), not fenced: there is nothing to unfence")
         case (.takeover, .takenOver(let by, _)): throw RegionControlRefusal("\(region) is already taken over by \(by)")
@@ -34,7 +34,7 @@ extension RegionState {
         }
         return RegionControl(
             controlID: controlID, action: action, region: region, successor: action == .takeover ? successor : nil,
-            mode: action == .takeover ? mode : nil, epoch: epoch, version: version + 1, eventID: eventID,
+            mode: action == .takeover ? mode : nil, epoch: epoch, version: action == .report ? version : version + 1, eventID: eventID,
             operatorName: operatorName, reason: reason, at: at)
     }
 
@@ -42,14 +42,19 @@ extension RegionState {
     /// change nothing, so applying the same entries again, or in another order across ledgers,
     /// converges to the same state.
     public func applying(_ control: RegionControl) -> RegionState {
-        guard control.region == region, isOlder(than: control) else { return self }
+        guard control.region == region, control.action != .report, isOlder(than: control) else { return self }
         var next = self
         switch control.action {
         case .fence: next.role = .fenced
-        case .unfence, .failback: next.role = .active
-        case .takeover: next.role = .takenOver(by: control.successor ?? "", mode: control.mode ?? .failover)
+        case .unfence, .failback:
+            next.role = .active
+            next.takeoverSeq = nil
+        case .takeover:
+            next.role = .takenOver(by: control.successor ?? "", mode: control.mode ?? .failover)
+            next.takeoverSeq = control.takeoverSeq
         case .pause: next.paused = true
         case .resume: next.paused = false
+        case .report: break
         }
         next.epoch = control.epoch
         next.version = control.version

@@ -35,6 +35,8 @@ public struct RegionState: Sendable, Equatable {
 
     public var region: String
     public var role: Role
+    /// While taken over: the seq of the region's ledger its successor held at the takeover.
+    public var takeoverSeq: Int64?
     /// Maintenance mode: no automatic action; switchovers refused unless forced.
     public var paused: Bool
     public var epoch: Int64

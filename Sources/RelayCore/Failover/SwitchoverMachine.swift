@@ -17,19 +17,7 @@ public struct SwitchoverMachine: Sendable, Equatable {
     }
 
     /// How the switchover ended.
-    public enum Outcome: Sendable, Equatable {
-        /// B serves A's traffic.
-        case completed
-        /// `--dry-run`: the plan and its pre-checks, nothing changed.
-        case planned(failures: [String])
-        /// A pre-check failed; nothing changed.
-        case refused(failures: [String])
-        /// Stopped before the takeover and rolled back: A is active again.
-        case abortedAndRolledBack(reason: String)
-        /// A step failed and so did the rollback: A stays fenced until an operator re-runs the
-        /// command (which resumes it) — never half-done silently.
-        case stuck(reason: String)
-    }
+    public typealias Outcome = CoordinatorOutcome
 
     public enum Action: Sendable, Equatable {
         case runPrechecks

@@ -18,6 +18,18 @@ public struct ReplicaHead: Sendable, Equatable {
         self.quarantined = quarantined
     }
 
+    /// Where an origin taken over in a forced failover stops being accepted: its successor held
+    /// its ledger up to `seq` at the takeover (epoch `epoch`). Its records beyond that are
+    /// stranded; they are refused as stale until the origin fails back at a newer epoch.
+    public struct Cutoff: Sendable, Equatable {
+        public var seq: Int64
+        public var epoch: Int64
+        public init(seq: Int64, epoch: Int64) {
+            self.seq = seq
+            self.epoch = epoch
+        }
+    }
+
     /// What to do with a batch whose records already passed `checkRecords`.
     public enum Decision: Sendable, Equatable {
         /// Apply `batch.records[fromIndex...]` (the ones beyond the head).
@@ -29,10 +41,12 @@ public struct ReplicaHead: Sendable, Equatable {
     /// Decides how `batch` relates to this head. `held` maps each seq of the batch that is at or
     /// below the head to the hash held for it. Pure: quarantine, stale epoch, gap and divergence
     /// are refused; overlaps with identical hashes are fine (re-delivery after a lost answer).
-    public func decide(_ batch: Batch, held: [Int64: [UInt8]]) throws(BatchError) -> Decision {
+    /// A batch reaching past `cutoff` at an older epoch is refused whole.
+    public func decide(_ batch: Batch, held: [Int64: [UInt8]], cutoff: Cutoff? = nil) throws(BatchError) -> Decision {
         let h = batch.header
         if quarantined { throw .quarantined(origin: origin) }
         if h.epoch < epoch { throw .staleEpoch(batch: h.epoch, known: epoch) }
+        if let cutoff, h.lastSeq > cutoff.seq, h.epoch < cutoff.epoch { throw .staleEpoch(batch: h.epoch, known: cutoff.epoch) }
         if h.firstSeq > seq + 1 { throw .gap(expectedSeq: seq + 1) }
         if h.firstSeq == seq + 1 {
             guard h.prevHash == hash else {

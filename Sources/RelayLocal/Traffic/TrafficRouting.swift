@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import RelayCore
+import RelayReplication
 import Synchronization
 
 /// Sends each region's share of the traffic to the region serving it, as the relay-drs' routing
@@ -26,18 +27,24 @@ public final class TrafficRouting: Sendable {
         return gateways[target] ?? gateways[region]!
     }
 
-    /// Reads the map from the first relay-dr that answers; keeps the last one when none does.
+    /// Reads every relay-dr's map and keeps, for each region, the newest state any of them holds
+    /// (a region back from a crash may not know yet that it was taken over); keeps the last map
+    /// when none answers.
     func refresh(client: HTTPClient) async {
+        var newest: [String: RegionState] = [:]
+        var answered = false
         for url in routingURLs {
             guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2)), response.status == .ok,
                 let bytes = try? await response.body.collect(upTo: 1 << 20), let json = try? JSONParser.parse(Array(buffer: bytes))
             else { continue }
-            var map: [String: String] = [:]
-            for r in json["regions"]?.arrayValue ?? [] {
-                if let region = r["region"]?.stringValue, let to = r["serving"]?.stringValue, gateways[to] != nil { map[region] = to }
+            answered = true
+            for state in RoutingDocument.states(json) where newest[state.region].map({ state.isNewer(than: $0) }) ?? true {
+                newest[state.region] = state
             }
-            serving.withLock { $0 = map }
-            return
         }
+        guard answered else { return }
+        let map = RoutingMap(regions: regions, states: Array(newest.values))
+        let routes = Dictionary(uniqueKeysWithValues: regions.map { ($0, map.serving($0)) }.filter { gateways[$0.1] != nil })
+        serving.withLock { $0 = routes }
     }
 }

@@ -121,6 +121,9 @@ public final class DRDaemon: Sendable {
         router.get("/v1/history") { [self] _, _ -> Response in
             await read("history", within: .seconds(10)) { try await self.control.history() }
         }
+        router.get("/v1/stranded") { [self] _, _ -> Response in
+            await read("stranded records", within: .seconds(10)) { try await self.control.stranded() }
+        }
         router.post("/v1/control") { [self] request, _ -> Response in
             guard let token = configuration.adminToken else {
                 return Self.json(403, ["detail": "region control is disabled on this relay-dr: set RELAY_DR_ADMIN_TOKEN to enable it"])
@@ -212,6 +215,7 @@ public final class DRDaemon: Sendable {
                     "origin": .string(r.head.origin), "seq": .number(Double(r.head.seq)), "hash": .string(Hex.encode(r.head.hash)),
                     "epoch": .number(Double(r.head.epoch)), "quarantined": .bool(r.head.quarantined),
                     "quarantine_reason": r.reason.map { .string($0) } ?? .null,
+                    "committed_at": r.committedAt.map { .string($0.iso8601) } ?? .null,
                 ]
             }),
         ]

@@ -15,6 +15,12 @@ public struct ControlRequest: Sendable, Equatable {
     /// When set, the request is refused unless the region's last change belongs to this event
     /// (a switchover's takeover or rollback acts only on its own fence).
     public var expectEvent: String?
+    /// Copied into the entry as they are, and checked by the entry's body parser: a forced
+    /// failover's `accepted_loss`, a failback's `stranded`, a report's `report`.
+    public var acceptedLoss: RegionControl.AcceptedLoss?
+    public var stranded: RegionControl.Stranded?
+    public var report: JSONValue?
+    static let attachments = ["accepted_loss", "stranded", "report"]
 
     /// Creates a request.
     public init(
@@ -40,13 +46,25 @@ public struct ControlRequest: Sendable, Equatable {
         if let successor { members["successor"] = .string(successor) }
         if let mode { members["mode"] = .string(mode.rawValue) }
         if let expectEvent { members["expect_event"] = .string(expectEvent) }
+        members.merge(attached(to: RegionControl(
+            controlID: "-", action: action, region: region, epoch: 1, version: 1, eventID: eventID, operatorName: operatorName,
+            reason: reason, at: Timestamp(microseconds: 0))).attachments) { _, new in new }
         return .object(members)
+    }
+
+    /// `control` with this request's attachments.
+    public func attached(to control: RegionControl) -> RegionControl {
+        var control = control
+        control.acceptedLoss = acceptedLoss
+        control.stranded = stranded
+        control.report = report
+        return control
     }
 
     /// The request a body holds; throws a message naming the member that is wrong.
     public init(json: JSONValue) throws(ControlRequestError) {
         guard let m = json.objectValue else { throw ControlRequestError("the body is a JSON object") }
-        let allowed: Set<String> = ["action", "region", "successor", "mode", "event_id", "operator", "reason", "expect_event"]
+        let allowed = Set(["action", "region", "successor", "mode", "event_id", "operator", "reason", "expect_event"] + Self.attachments)
         if let unknown = m.keys.first(where: { !allowed.contains($0) }) { throw ControlRequestError("unknown member \(unknown)") }
         func text(_ key: String, required: Bool = true) throws(ControlRequestError) -> String? {
             guard let value = m[key], !value.isNull else {
@@ -68,6 +86,19 @@ public struct ControlRequest: Sendable, Equatable {
             action: action, region: try text("region")!, successor: try text("successor", required: false), mode: mode,
             eventID: try text("event_id")!, operatorName: try text("operator")!, reason: try text("reason")!,
             expectEvent: try text("expect_event", required: false))
+        // The attachments are read by the entry's own body parser, with the request's members.
+        var body: [String: JSONValue] = [
+            "control_id": "-", "action": .string(action.rawValue), "region": .string(region), "epoch": 1, "version": 1,
+            "event_id": .string(eventID), "operator": .string(operatorName), "reason": .string(reason), "at": "1970-01-01T00:00:00Z",
+        ]
+        for key in Self.attachments { body[key] = m[key] }
+        if action == .takeover { body["successor"] = "-"; body["mode"] = "failover" }
+        do {
+            let parsed = try RegionControl(body: .object(body))
+            (acceptedLoss, stranded, report) = (parsed.acceptedLoss, parsed.stranded, parsed.report)
+        } catch {
+            throw ControlRequestError("\(error)")
+        }
     }
 }
 

@@ -24,13 +24,22 @@ public struct FailoverReport: Sendable {
     public let dryRun: Bool
     public var prechecks: [Check] = []
     public var steps: [Step] = []
-    public var outcome: SwitchoverMachine.Outcome?
+    public var outcome: CoordinatorOutcome?
     /// The epoch the successor serves the region at, once taken over.
     public var epoch: Int64?
     /// The source's seq the target had applied when the drain ended.
     public var drainedSeq: Int64?
     /// Command start → the post-check saw the successor serving (completed events only).
     public var rtoMilliseconds: Int64?
+    /// Takeovers: the seq of the source's ledger the successor held.
+    public var takeoverSeq: Int64?
+    /// Forced failovers: the loss the operator accepted (estimated before the takeover).
+    public var acceptedLoss: RegionControl.AcceptedLoss?
+    /// Failbacks: the region's stranded records (seq, kind, subject, committed_at each).
+    public var strandedEntries: [JSONValue] = []
+    /// Records acknowledged at the source that its successor never received: 0 for a
+    /// switchover, the stranded client records for a failback; nil when not known.
+    public var rpoRecords: Int64?
     let started = ContinuousClock.now
 
     init(kind: String, from: String, to: String, eventID: String, dryRun: Bool) {
@@ -49,7 +58,7 @@ public struct FailoverReport: Sendable {
         say(String(format: "%7.3fs  ", Double(step.ms) / 1000) + text)
     }
 
-    mutating func finish(_ outcome: SwitchoverMachine.Outcome) {
+    mutating func finish(_ outcome: CoordinatorOutcome) {
         self.outcome = outcome
         if outcome == .completed { rtoMilliseconds = elapsed }
     }
@@ -68,13 +77,40 @@ public struct FailoverReport: Sendable {
     /// One line for the outcome.
     public var outcomeText: String {
         switch outcome {
-        case .completed: "completed: \(to) serves \(from)'s traffic (RPO 0: drained to seq \(drainedSeq.map(String.init) ?? "?"))"
+        case .completed: completedText
         case .planned(let failures): failures.isEmpty ? "dry run: every pre-check passes; nothing was changed" : "dry run: \(failures.count) pre-check(s) fail; nothing was changed"
         case .refused(let failures): "refused, nothing changed: " + failures.joined(separator: "; ")
         case .abortedAndRolledBack(let reason): "aborted and rolled back (\(from) serves its traffic again): \(reason)"
         case .stuck(let reason): "STUCK, operator action needed: \(reason). Run the same command again to resume it."
         case nil: "not finished"
         }
+    }
+
+    private var completedText: String {
+        let epochText = epoch.map { " at epoch \($0)" } ?? ""
+        switch kind {
+        case "failover":
+            let loss = acceptedLoss.map { "\($0.records) record(s), \(String(format: "%.3f", $0.seconds)) s" } ?? "unknown"
+            return "completed: \(to) serves \(from)'s traffic\(epochText) (forced; accepted loss: \(loss); "
+                + "\(from)'s seals issued before the takeover no longer execute)"
+        case "failback":
+            return "completed: \(to) serves its own traffic again\(epochText) (realised RPO \(rpoRecords ?? 0) record(s): "
+                + "\(strandedEntries.count) stranded entr\(strandedEntries.count == 1 ? "y" : "ies") kept in \(to)'s ledger and listed in the history)"
+        default:
+            return "completed: \(to) serves \(from)'s traffic (RPO 0: drained to seq \(drainedSeq.map(String.init) ?? "?"))"
+        }
+    }
+
+    /// What the history keeps of the event (its `report` entry): the JSON report without the
+    /// step log, and the stranded records as their range (they stay listed in the region's ledger).
+    var historyJSON: JSONValue {
+        guard case .object(var members) = json else { return json }
+        members["steps"] = nil
+        members["stranded"] = nil
+        if let first = strandedEntries.first?["seq"], let last = strandedEntries.last?["seq"] {
+            members["stranded"] = ["from_seq": first, "through_seq": last, "entries": .number(Double(strandedEntries.count))]
+        }
+        return .object(members)
     }
 
     /// The report as JSON (`--json`).
@@ -92,7 +128,11 @@ public struct FailoverReport: Sendable {
             "kind": .string(kind), "from": .string(from), "to": .string(to), "event_id": .string(eventID), "dry_run": .bool(dryRun),
             "outcome": .string(outcomeName), "summary": .string(outcomeText), "exit_code": .number(Double(exitCode)),
             "epoch": epoch.map { .number(Double($0)) } ?? .null, "drained_seq": drainedSeq.map { .number(Double($0)) } ?? .null,
-            "rto_ms": rtoMilliseconds.map { .number(Double($0)) } ?? .null, "rpo_records": outcome == .completed ? 0 : .null,
+            "rto_ms": rtoMilliseconds.map { .number(Double($0)) } ?? .null,
+            "rpo_records": rpoRecords.map { .number(Double($0)) } ?? (outcome == .completed && kind == "switchover" ? 0 : .null),
+            "takeover_seq": takeoverSeq.map { .number(Double($0)) } ?? .null,
+            "accepted_loss": acceptedLoss?.json ?? .null,
+            "stranded": .array(strandedEntries),
             "prechecks": .array(prechecks.map { ["name": .string($0.name), "ok": .bool($0.ok), "detail": .string($0.detail)] }),
             "steps": .array(steps.map { ["ms": .number(Double($0.ms)), "step": .string($0.text)] }),
         ]

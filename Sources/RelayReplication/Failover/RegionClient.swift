@@ -20,6 +20,12 @@ public struct RegionClient: Sendable {
         self.timeout = timeout
     }
 
+    /// This client with requests bounded by `timeout` (a probe of a region that may be lost
+    /// should not hold a failover up for long).
+    public func bounded(by timeout: Duration) -> RegionClient {
+        RegionClient(regions: regions, client: client, adminToken: adminToken, timeout: timeout)
+    }
+
     /// An answer: HTTP status and JSON body (`detail` set to the reason when it was not JSON).
     public struct Answer: Sendable {
         public let status: Int

@@ -10,6 +10,7 @@ public struct RegionControlService: Sendable {
     let region: String
     let regions: RegionSet
     let store: RegionStateStore
+    let ledger: LedgerStore
     let clock: RelayClock
     let logger: Logger
 
@@ -18,6 +19,7 @@ public struct RegionControlService: Sendable {
         self.region = region
         self.regions = regions
         self.store = RegionStateStore(database: database)
+        self.ledger = LedgerStore(database: database)
         self.clock = clock
         self.logger = logger
     }
@@ -35,34 +37,53 @@ public struct RegionControlService: Sendable {
         for id in [request.region] + (request.successor.map { [$0] } ?? []) where regions.region(id) == nil {
             return (422, ["detail": .string("unknown region \(id) (regions: \(regions.ids.joined(separator: ", ")))")])
         }
-        let mine = request.region == region || (request.action == .takeover && request.successor == region)
-        guard mine else {
-            let writer = request.action == .takeover ? request.successor ?? "?" : request.region
-            return (409, ["detail": .string("region \(region) does not record \(request.action.rawValue) of \(request.region): send it to \(writer)'s relay-dr")])
-        }
         do {
             let current = try await store.state(of: request.region) ?? RegionState(region: request.region)
+            guard let writer = Self.writer(of: request, current: current), writer == region else {
+                let writer = Self.writer(of: request, current: current)
+                return (409, ["detail": .string(
+                    "region \(region) does not record \(request.action.rawValue) of \(request.region): "
+                        + (writer.map { "send it to \($0)'s relay-dr" } ?? "\(request.region) is \(current.role.name)"))])
+            }
             if let expected = request.expectEvent, current.eventID != expected {
                 return (409, ["detail": .string(
                     "\(request.region)'s last change belongs to event \(current.eventID ?? "none"), not \(expected): another coordinator acted since")])
             }
-            let control = try current.next(
+            let control = request.attached(to: try current.next(
                 request.action, successor: request.successor, mode: request.mode, controlID: UUID().uuidString.lowercased(),
-                eventID: request.eventID, operatorName: request.operatorName, reason: request.reason, at: clock.now())
-            let state = try await store.write(control, ledgerRegion: region) ?? current.applying(control)
+                eventID: request.eventID, operatorName: request.operatorName, reason: request.reason, at: clock.now()))
+            let (stored, written) = try await store.write(control, ledgerRegion: region)
+            let state = stored ?? current.applying(written)
             logger.notice(
                 "region control written",
                 metadata: [
-                    "action": "\(control.action.rawValue)", "subject_region": "\(control.region)", "epoch": "\(control.epoch)",
-                    "event_id": "\(control.eventID)", "operator": "\(control.operatorName)", "reason": "\(control.reason)",
+                    "action": "\(written.action.rawValue)", "subject_region": "\(written.region)", "epoch": "\(written.epoch)",
+                    "event_id": "\(written.eventID)", "operator": "\(written.operatorName)", "reason": "\(written.reason)",
+                    "takeover_seq": "\(written.takeoverSeq.map(String.init) ?? "-")",
                 ])
-            let seq = try await chained(control.controlID)
-            return (200, ["state": RoutingDocument.json(state), "control_id": .string(control.controlID), "seq": seq.map { .number(Double($0)) } ?? .null])
+            let seq = try await chained(written.controlID)
+            return (200, [
+                "state": RoutingDocument.json(state), "control_id": .string(written.controlID), "seq": seq.map { .number(Double($0)) } ?? .null,
+                "takeover_seq": written.takeoverSeq.map { .number(Double($0)) } ?? .null,
+            ])
         } catch let refusal as RegionControlRefusal {
             return (409, ["detail": .string(refusal.reason)])
         } catch {
             logger.error("region control failed", metadata: ["error": "\(error)"])
             return (503, ["detail": .string("region control failed: \(error)")])
+        }
+    }
+
+    /// The region whose ledger records `request`: a region records changes to itself and reports
+    /// of events that ended at it; its takeover is recorded by the successor, and its failback by
+    /// the successor too, which hands its traffic back (the entry then follows, in the
+    /// successor's chain, every execution the successor made of the region's seals).
+    static func writer(of request: ControlRequest, current: RegionState) -> String? {
+        switch request.action {
+        case .takeover: request.successor
+        case .failback:
+            if case .takenOver(let by, _) = current.role { by } else { nil }
+        case .fence, .unfence, .pause, .resume, .report: request.region
         }
     }
 
@@ -89,6 +110,37 @@ public struct RegionControlService: Sendable {
                 return .object(m)
             }),
         ]
+    }
+
+    /// `GET /v1/stranded`: this region's stranded records after a forced failover — the entries of
+    /// its own ledger beyond the seq its successor held at the takeover, which no peer accepts
+    /// until the region fails back. Empty unless the region is taken over in `failover` mode.
+    public func stranded() async throws -> JSONValue {
+        let state = try await store.state(of: region) ?? RegionState(region: region)
+        let backlog = try await ledger.backlog(region: region)
+        let head = try await ledger.recordedHead(region: region)?.seq ?? 0
+        var document: [String: JSONValue] = [
+            "region": .string(region), "state": RoutingDocument.json(state), "head_seq": .number(Double(head)),
+            "unchained": .number(Double(backlog.count)),
+        ]
+        guard case .takenOver(_, .failover) = state.role, let cutoff = state.takeoverSeq else {
+            document["entries"] = []
+            document["records"] = 0
+            return .object(document)
+        }
+        var entries: [JSONValue] = []
+        var records: Int64 = 0
+        try await ledger.forEachEntry(region: region, from: cutoff + 1) { entry, subject in
+            if entry.kind != LedgerKind.regionControl { records += 1 }
+            entries.append([
+                "seq": .number(Double(entry.seq)), "kind": .string(entry.kind.rawValue), "subject": .string(subject),
+                "committed_at": .string(entry.committedAt.iso8601),
+            ])
+        }
+        document["takeover_seq"] = .number(Double(cutoff))
+        document["entries"] = .array(entries)
+        document["records"] = .number(Double(records))
+        return .object(document)
     }
 
     /// `GET /v1/routing`: every region's state and who serves it, as this region sees it.

@@ -13,6 +13,7 @@ public enum RoutingDocument {
         if case .takenOver(let by, let mode) = s.role {
             members["successor"] = .string(by)
             members["mode"] = .string(mode.rawValue)
+            members["takeover_seq"] = s.takeoverSeq.map { .number(Double($0)) } ?? .null
         }
         return .object(members)
     }
@@ -33,11 +34,13 @@ public enum RoutingDocument {
             guard let region = r["region"]?.stringValue, let state = r["state"]?.stringValue,
                 let role = RegionState.Role(name: state, successor: r["successor"]?.stringValue, mode: r["mode"]?.stringValue)
             else { return nil }
-            return RegionState(
+            var parsed = RegionState(
                 region: region, role: role, paused: r["paused"]?.boolValue ?? false,
                 epoch: Int64(r["epoch"]?.numberValue ?? 1), version: Int64(r["version"]?.numberValue ?? 0),
                 since: r["since"]?.stringValue.flatMap { try? Timestamp(iso8601: $0) }, reason: r["reason"]?.stringValue,
                 operatorName: r["operator"]?.stringValue, eventID: r["event_id"]?.stringValue)
+            parsed.takeoverSeq = r["takeover_seq"]?.numberValue.map { Int64($0) }
+            return parsed
         }
     }
 }

@@ -63,6 +63,7 @@ public struct Switchover: Sendable {
             let event = await perform(next, report: &report)
             action = machine.handle(event)
         }
+        await client.record(report, at: b, operatorName: options.operatorName, reason: options.reason, say: say)
         return report
     }
 
@@ -132,11 +133,7 @@ public struct Switchover: Sendable {
                 report.step("on_route_change hook: none configured (GET /v1/routing on any relay-dr shows the new route)", say)
                 return .routeChanged
             case .postCheck:
-                let routing = try await client.dr(b, "/v1/routing")
-                let serving = RoutingMap(regions: regions.ids, states: RoutingDocument.states(routing.body)).serving(a)
-                guard serving == b else { return .postCheckDone(failure: "\(b)'s routing says \(a) is served by \(serving)") }
-                let health = try await client.gatewayHealth(b)
-                guard health.ok else { return .postCheckDone(failure: "\(b)'s gateway is not healthy: \(health.detail)") }
+                if let failure = try await client.postCheck(serving: a, by: b) { return .postCheckDone(failure: failure) }
                 report.step("post-check: \(b) routes \(a)'s traffic to itself and its gateway is healthy", say)
                 return .postCheckDone(failure: nil)
             case .writeUnfence:

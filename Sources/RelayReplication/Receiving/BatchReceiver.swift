@@ -88,7 +88,7 @@ public struct BatchReceiver: Sendable {
                 origin, purpose: "apply batch \(h.batchNo) from \(origin) (seqs \(h.firstSeq)…\(h.lastSeq))"
             ) { tx in
                 let held = h.firstSeq <= tx.head.seq ? try await tx.hashes(from: h.firstSeq, through: min(h.lastSeq, tx.head.seq)) : [:]
-                switch try tx.head.decide(batch, held: held) {
+                switch try tx.head.decide(batch, held: held, cutoff: tx.cutoff) {
                 case .duplicate: return (ReplicaHead.Decision.duplicate, tx.head)
                 case .apply(let from): return (ReplicaHead.Decision.apply(fromIndex: from), try await tx.append(batch, from: from))
                 }
