@@ -31,6 +31,8 @@ public struct FailoverReport: Sendable {
     public var drainedSeq: Int64?
     /// Command start → the post-check saw the successor serving (completed events only).
     public var rtoMilliseconds: Int64?
+    /// The hooks of the region taking over that ran, in order.
+    public var hooks: [HookResult] = []
     let started = ContinuousClock.now
 
     init(kind: String, from: String, to: String, eventID: String, dryRun: Bool) {
@@ -95,6 +97,7 @@ public struct FailoverReport: Sendable {
             "rto_ms": rtoMilliseconds.map { .number(Double($0)) } ?? .null, "rpo_records": outcome == .completed ? 0 : .null,
             "prechecks": .array(prechecks.map { ["name": .string($0.name), "ok": .bool($0.ok), "detail": .string($0.detail)] }),
             "steps": .array(steps.map { ["ms": .number(Double($0.ms)), "step": .string($0.text)] }),
+            "hooks": .array(hooks.map(\.json)),
         ]
     }
 }

@@ -119,8 +119,11 @@ public struct Switchover: Sendable {
                 }
                 return .drainTimedOut
             case .runPrePromoteHook:
-                report.step("pre_promote hook: none configured", say)
-                return .hookPassed
+                guard let hook = await runHook(.prePromote, report: &report) else {
+                    report.step("pre_promote hook: none configured", say)
+                    return .hookPassed
+                }
+                return hook.succeeded ? .hookPassed : .hookFailed(output: hook.summary)
             case .writeTakeover:
                 let answer = try await client.control(
                     b, request(.takeover, region: a, event: report.eventID, successor: b, mode: .switchover, expectEvent: report.eventID))
@@ -129,8 +132,12 @@ public struct Switchover: Sendable {
                 report.step("took over: \(b) serves \(a)'s traffic and executes its seals at epoch \(report.epoch.map(String.init) ?? "?")", say)
                 return .takeoverWritten
             case .runRouteChangeHook:
-                report.step("on_route_change hook: none configured (GET /v1/routing on any relay-dr shows the new route)", say)
-                return .routeChanged
+                guard let hook = await runHook(.onRouteChange, report: &report) else {
+                    report.step("on_route_change hook: none configured (GET /v1/routing on any relay-dr shows the new route)", say)
+                    return .routeChanged
+                }
+                // The takeover stands whatever the hook did: the routing map already moved the traffic.
+                return hook.succeeded ? .routeChanged : .stepFailed("on_route_change hook: \(hook.summary)")
             case .postCheck:
                 let routing = try await client.dr(b, "/v1/routing")
                 let serving = RoutingMap(regions: regions.ids, states: RoutingDocument.states(routing.body)).serving(a)
@@ -150,6 +157,19 @@ public struct Switchover: Sendable {
         } catch {
             return .stepFailed(StatusProbe.describe(error))
         }
+    }
+
+    /// Runs the target's hook `name` (nil when it has none) and records its result in the report.
+    private func runHook(_ name: HookName, report: inout FailoverReport) async -> HookResult? {
+        let hooks = regions.region(options.to)?.hooks
+        let hook = name == .prePromote ? hooks?.prePromote : hooks?.onRouteChange
+        let event = HookEvent(id: report.eventID, kind: report.kind, from: options.from, to: options.to, epoch: report.epoch)
+        guard let result = await HookRunner.runHook(hook, name: name, event: event, say: { report.step($0, say) }) else { return nil }
+        report.hooks.append(result)
+        let verdict =
+            result.succeeded ? "passed" : name == .prePromote ? "FAILED, the takeover is called off" : "WARNING: failed, the takeover stands"
+        report.step("\(name.rawValue) hook \(verdict) (\(result.statusText), \(result.durationMilliseconds) ms)" + (result.lastLine.isEmpty ? "" : ": \(result.lastLine)"), say)
+        return result
     }
 
     private func request(
