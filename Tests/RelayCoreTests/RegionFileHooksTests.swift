@@ -52,9 +52,9 @@ struct RegionFileHooksTests {
         #expect(hook.file == "us-east-1.yaml")
         #expect(hook.line == 25)
         #expect(hook.reason.hasPrefix("unknown key 'post_promote' in hooks (expected one of: pre_promote, on_route_change)"))
-        let key = try #require(try error("hooks:\n  pre_promote:\n    command: x\n    timeout: 5\n"))
+        let key = try #require(try error("hooks:\n  pre_promote:\n    command: x\n    timeout_second: 5\n"))
         #expect(key.line == 27)
-        #expect(key.reason.hasPrefix("unknown key 'timeout' in hooks.pre_promote (expected one of: command, timeout_seconds)"))
+        #expect(key.reason.hasPrefix("unknown key 'timeout_second' in hooks.pre_promote (expected one of: command, timeout_seconds)"))
         #expect(key.reason.hasSuffix("did you mean 'timeout_seconds'?"))
     }
 
