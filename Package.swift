@@ -35,7 +35,7 @@ let package = Package(
             ]
         ),
         // What Relay reads from the system it runs on: key files, secret sources, region
-        // directories, the clock.
+        // directories, the clock; and the region hooks' commands it runs there.
         .target(name: "RelaySystem", dependencies: ["RelayCore"]),
         // PostgreSQL: migrations (SQL resources), domain writes and queries.
         .target(

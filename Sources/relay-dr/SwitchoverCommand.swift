@@ -14,7 +14,9 @@ struct SwitchoverCommand: AsyncParsableCommand {
             (its database refuses new manifests, seals and executions), waits until B has applied \
             A's ledger up to the fence (--drain-timeout; on timeout A is unfenced and the switchover \
             aborts), records the takeover in B's ledger at A's next epoch (B then serves A's traffic \
-            and executes A's seals), and checks that B's routing and gateway serve A.
+            and executes A's seals), and checks that B's routing and gateway serve A. B's region \
+            file hooks run on this machine: pre_promote before the takeover (a failure unfences A \
+            and aborts), on_route_change after it (a failure is a warning; the takeover stands).
 
             Every change is a region_control ledger entry, replicated to every region. Run again \
             after an interruption, the command resumes the switchover it finds half-done.

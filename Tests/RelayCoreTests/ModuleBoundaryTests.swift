@@ -12,7 +12,8 @@ struct ModuleBoundaryTests {
         // parse YAML text. No logging (errors are values; callers log), no locks, no networking,
         // no database, no C library: files, the environment and the clock are RelaySystem's.
         "RelayCore": ImportRule(relay: .only([]), external: ["Foundation", "Crypto", "Yams"]),
-        // What Relay reads from the machine it runs on: files, environment, clock. Nothing more.
+        // What Relay reads from the machine it runs on: files, environment, clock; and the
+        // operator's commands it runs there (region hooks, `ShellCommand`). Nothing more.
         "RelaySystem": ImportRule(
             relay: .only(["RelayCore"]), external: ["Foundation", "Synchronization", "Glibc", "Musl", "Darwin"]),
         "RelayStore": ImportRule(relay: .only(["RelayCore"])),

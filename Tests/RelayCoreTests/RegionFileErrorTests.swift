@@ -35,7 +35,7 @@ struct RegionFileErrorTests {
         )
         let top = try #require(try RegionFixtures.fileError(RegionFixtures.yaml() + "region: x\n"))
         #expect(top.line == 24)
-        #expect(top.reason.hasPrefix("unknown key 'region' at top level (expected one of: id, gateway_url, dr_url, database, keys, targets)"))
+        #expect(top.reason.hasPrefix("unknown key 'region' at top level (expected one of: id, gateway_url, dr_url, database, keys, targets, hooks)"))
     }
 
     @Test func aWrongTypeSaysWhatWasExpected() throws {

@@ -15,13 +15,15 @@ public struct Region: Sendable, Hashable {
     public var keys: [RegionKey]
     /// RPO/RTO targets.
     public var targets: RegionTargets
+    /// Commands run while the region is being promoted (none by default).
+    public var hooks: RegionHooks
     /// Where the region was defined (file and line of `id:`), nil for regions built in code.
     public var location: ConfigLocation?
 
     /// Creates a region.
     public init(
         id: String, gatewayURL: URL, drURL: URL, database: RegionDatabase, keys: [RegionKey],
-        targets: RegionTargets = RegionTargets(), location: ConfigLocation? = nil
+        targets: RegionTargets = RegionTargets(), hooks: RegionHooks = RegionHooks(), location: ConfigLocation? = nil
     ) {
         self.id = id
         self.gatewayURL = gatewayURL
@@ -29,6 +31,7 @@ public struct Region: Sendable, Hashable {
         self.database = database
         self.keys = keys
         self.targets = targets
+        self.hooks = hooks
         self.location = location
     }
 

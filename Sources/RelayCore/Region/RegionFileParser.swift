@@ -10,7 +10,9 @@ struct RegionFileParser {
     /// Path used in errors.
     let file: String
 
-    static let topLevelKeys = ["id", "gateway_url", "dr_url", "database", "keys", "targets"]
+    static let topLevelKeys = ["id", "gateway_url", "dr_url", "database", "keys", "targets", "hooks"]
+    /// The top-level keys every file must have (`hooks` is optional).
+    static let requiredTopLevelKeys = ["id", "gateway_url", "dr_url", "database", "keys", "targets"]
     static let databaseKeys = ["host", "host_env", "port", "name", "user", "user_env", "password_env", "password_file", "tls"]
     static let keyKeys = ["purpose", "key_id", "public_key", "valid_from", "valid_until"]
     static let targetKeys = ["rpo_seconds", "rto_seconds", "max_lag_on_failover"]
@@ -21,12 +23,12 @@ struct RegionFileParser {
         guard let root = try reader.compose(yaml) else {
             throw ConfigFileError(
                 file: file, line: nil,
-                reason: "file is empty (expected a mapping with: \(Self.topLevelKeys.joined(separator: ", ")))")
+                reason: "file is empty (expected a mapping with: \(Self.requiredTopLevelKeys.joined(separator: ", ")))")
         }
         let top = try reader.mapping(root, path: "top level")
         let place = "at top level"
         try reader.rejectUnknownKeys(top, allowed: Self.topLevelKeys, place: place)
-        for key in Self.topLevelKeys { _ = try reader.required(top, key, place: place) }
+        for key in Self.requiredTopLevelKeys { _ = try reader.required(top, key, place: place) }
 
         let idNode = try reader.required(top, "id", place: place)
         let id = try reader.string(idNode, path: "id")
@@ -46,6 +48,7 @@ struct RegionFileParser {
             database: try parseDatabase(try reader.required(top, "database", place: place)),
             keys: keys,
             targets: try parseTargets(try reader.required(top, "targets", place: place)),
+            hooks: try top.value("hooks").map { node throws(ConfigFileError) in try parseHooks(node) } ?? RegionHooks(),
             location: ConfigLocation(file: file, line: idNode.mark?.line ?? 1))
     }
 

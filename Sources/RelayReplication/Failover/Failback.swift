@@ -106,8 +106,7 @@ public struct Failback: Sendable {
                 report.step("caught up: \(a) has \(s)'s records up to seq \(target)", say)
                 return .caughtUp
             case .runPrePromoteHook:
-                report.step("pre_promote hook: none configured", say)
-                return .hookPassed
+                return await report.runHook(.prePromote, regions: regions, say: say).map { .hookFailed(output: $0) } ?? .hookPassed
             case .writeFailback:
                 // Listed again now: A's ledger may have grown since the pre-checks (registrations
                 // are not fenced), and the entry must name every stranded record.
@@ -127,8 +126,7 @@ public struct Failback: Sendable {
                 report.step("\(a) applied the failback: it serves its traffic again\(report.epoch.map { " at epoch \($0)" } ?? "")", say)
                 return .applied
             case .runRouteChangeHook:
-                report.step("on_route_change hook: none configured (GET /v1/routing on any relay-dr shows the new route)", say)
-                return .routeChanged
+                return await report.runHook(.onRouteChange, regions: regions, say: say).map { .stepFailed("on_route_change hook: \($0)") } ?? .routeChanged
             case .postCheck:
                 if let failure = try await client.postCheck(serving: a, by: a) { return .postCheckDone(failure: failure) }
                 report.step("post-check: \(a) routes its traffic to itself and its gateway is healthy", say)

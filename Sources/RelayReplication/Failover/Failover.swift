@@ -90,8 +90,7 @@ public struct Failover: Sendable {
                 for c in checks { report.step("pre-check \(c.ok ? "ok  " : "FAIL") \(c.name): \(c.detail)", say) }
                 return .prechecksDone(failures: checks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" })
             case .runPrePromoteHook:
-                report.step("pre_promote hook: none configured", say)
-                return .hookPassed
+                return await report.runHook(.prePromote, regions: regions, say: say).map { .hookFailed(output: $0) } ?? .hookPassed
             case .writeTakeover:
                 var request = ControlRequest(
                     action: .takeover, region: a, successor: b, mode: .failover, eventID: report.eventID,
@@ -106,8 +105,7 @@ public struct Failover: Sendable {
                         + "\(report.takeoverSeq.map(String.init) ?? "?"): every region now refuses \(a)'s records beyond it", say)
                 return .takeoverWritten
             case .runRouteChangeHook:
-                report.step("on_route_change hook: none configured (GET /v1/routing on any relay-dr shows the new route)", say)
-                return .routeChanged
+                return await report.runHook(.onRouteChange, regions: regions, say: say).map { .stepFailed("on_route_change hook: \($0)") } ?? .routeChanged
             case .postCheck:
                 if let failure = try await client.postCheck(serving: a, by: b) { return .postCheckDone(failure: failure) }
                 report.step("post-check: \(b) routes \(a)'s traffic to itself and its gateway is healthy", say)

@@ -40,6 +40,8 @@ public struct FailoverReport: Sendable {
     /// Records acknowledged at the source that its successor never received: 0 for a
     /// switchover, the stranded client records for a failback; nil when not known.
     public var rpoRecords: Int64?
+    /// The hooks of the region taking over that ran, in order.
+    public var hooks: [HookResult] = []
     let started = ContinuousClock.now
 
     init(kind: String, from: String, to: String, eventID: String, dryRun: Bool) {
@@ -135,6 +137,7 @@ public struct FailoverReport: Sendable {
             "stranded": .array(strandedEntries),
             "prechecks": .array(prechecks.map { ["name": .string($0.name), "ok": .bool($0.ok), "detail": .string($0.detail)] }),
             "steps": .array(steps.map { ["ms": .number(Double($0.ms)), "step": .string($0.text)] }),
+            "hooks": .array(hooks.map(\.json)),
         ]
     }
 }

@@ -120,8 +120,7 @@ public struct Switchover: Sendable {
                 }
                 return .drainTimedOut
             case .runPrePromoteHook:
-                report.step("pre_promote hook: none configured", say)
-                return .hookPassed
+                return await report.runHook(.prePromote, regions: regions, say: say).map { .hookFailed(output: $0) } ?? .hookPassed
             case .writeTakeover:
                 let answer = try await client.control(
                     b, request(.takeover, region: a, event: report.eventID, successor: b, mode: .switchover, expectEvent: report.eventID))
@@ -130,8 +129,8 @@ public struct Switchover: Sendable {
                 report.step("took over: \(b) serves \(a)'s traffic and executes its seals at epoch \(report.epoch.map(String.init) ?? "?")", say)
                 return .takeoverWritten
             case .runRouteChangeHook:
-                report.step("on_route_change hook: none configured (GET /v1/routing on any relay-dr shows the new route)", say)
-                return .routeChanged
+                // The takeover stands whatever the hook did: the routing map already moved the traffic.
+                return await report.runHook(.onRouteChange, regions: regions, say: say).map { .stepFailed("on_route_change hook: \($0)") } ?? .routeChanged
             case .postCheck:
                 if let failure = try await client.postCheck(serving: a, by: b) { return .postCheckDone(failure: failure) }
                 report.step("post-check: \(b) routes \(a)'s traffic to itself and its gateway is healthy", say)

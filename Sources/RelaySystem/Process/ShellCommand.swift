@@ -1,0 +1,252 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A command an operator configured (a region hook), run with `/bin/sh -c` in a process group
+/// of its own, with a time limit and the tail of its output.
+///
+/// Spawned like RelayLocal's `ProcessRunner` and for the same reasons, not with Foundation's
+/// `Process`: the child gets only stdin (`/dev/null`), stdout and stderr (every other
+/// descriptor is closed), a time limit signals its whole process group, and it is waited for
+/// with `waitid` on a thread of its own, never on the Swift cooperative pool. Stdout and stderr
+/// share one unlinked temporary file (interleaved as written), so a command that leaves a
+/// background process holding them still counts as finished when the shell exits.
+public struct ShellCommand: Sendable {
+    /// The text given to `/bin/sh -c`.
+    public var command: String
+    /// Variables added to (or replacing those of) the inherited environment.
+    public var environment: [String: String]
+    /// Time limit: then SIGTERM to the process group, and SIGKILL `killGrace` later.
+    public var timeout: Duration
+    /// Time between SIGTERM and SIGKILL on a timeout.
+    public var killGrace: Duration = .seconds(2)
+    /// The most output kept, in bytes (the end of it).
+    public var outputLimit = 4096
+
+    /// `command` with `environment` added, limited to `timeout`.
+    public init(_ command: String, environment: [String: String] = [:], timeout: Duration) {
+        self.command = command
+        self.environment = environment
+        self.timeout = timeout
+    }
+
+    /// How a command ended.
+    public enum Termination: Sendable, Equatable {
+        /// It exited with this status.
+        case exited(Int32)
+        /// A signal (not ours) ended it.
+        case signalled(Int32)
+        /// It ran out of time and was terminated.
+        case timedOut
+        /// It could not be started.
+        case failedToStart(String)
+    }
+
+    /// What a finished command did.
+    public struct Result: Sendable, Equatable {
+        public var termination: Termination
+        /// Start → exit (or → given up on).
+        public var duration: Duration
+        /// The last `outputLimit` bytes of stdout and stderr together.
+        public var output: String
+
+        /// True when it exited 0 in time.
+        public var succeeded: Bool { termination == .exited(0) }
+    }
+
+    /// Runs the command to its end (or its time limit); cancelling the task terminates it.
+    public func run() async -> Result {
+        let start = ContinuousClock.now
+        let control = Control()
+        let output: CaptureFile
+        let pid: pid_t
+        do {
+            output = try CaptureFile()
+            pid = try spawn(output: output.fd)
+        } catch {
+            return Result(termination: .failedToStart("\(error)"), duration: ContinuousClock.now - start, output: "")
+        }
+        control.started(pid: pid, timeout: timeout, grace: killGrace)
+        let termination = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Termination, Never>) in
+                Thread.detachNewThread { continuation.resume(returning: Self.wait(for: pid, control: control)) }
+            }
+        } onCancel: {
+            control.terminate(timedOut: false)
+        }
+        return Result(termination: termination, duration: ContinuousClock.now - start, output: output.tail(outputLimit))
+    }
+
+    /// Blocks until `pid` exits; reaps it only after the timer can no longer signal it (so its
+    /// pid cannot have been reused by then).
+    private static func wait(for pid: pid_t, control: Control) -> Termination {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 {
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            _ = control.finish()
+            return .failedToStart("could not wait for pid \(pid): \(reason)")
+        }
+        let timedOut = control.finish()
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
+        if timedOut { return .timedOut }
+        guard reaped == pid else { return .failedToStart("could not reap pid \(pid)") }
+        let signal = status & 0x7f
+        return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
+    }
+
+    private struct SpawnError: Error, CustomStringConvertible {
+        let code: Int32
+        var description: String { "posix_spawn /bin/sh: \(String(cString: strerror(code)))" }
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    // glibc declares it only under _GNU_SOURCE, so Swift does not see it; look it up.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
+    private func spawn(output: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        if let addCloseFrom = Self.addCloseFrom {
+            _ = addCloseFrom(&actions, 3)
+        } else {
+            // Older C libraries: close what is open now (our own files are close-on-exec anyway).
+            let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+            for fd in open where fd > 2 && fcntl(fd, F_GETFD) >= 0 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/bin/sh", "-c", command] as [String]).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw SpawnError(code: rc) }
+        return pid
+    }
+}
+
+extension ShellCommand {
+    /// The running child, its time limit and cancellation, shared between threads.
+    fileprivate final class Control: Sendable {
+        private struct State {
+            var pid: pid_t = 0
+            var finished = false
+            var timedOut = false
+        }
+
+        private let state = Mutex(State())
+
+        /// Records the child and arms the time limit.
+        func started(pid: pid_t, timeout: Duration, grace: Duration) {
+            state.withLock { $0.pid = pid }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) { [self] in
+                terminate(timedOut: true, grace: grace)
+            }
+        }
+
+        /// Marks the child finished (exited, not reaped yet): no signal is sent from now on.
+        /// Returns whether the time limit had fired.
+        func finish() -> Bool {
+            state.withLock { s in
+                s.finished = true
+                return s.timedOut
+            }
+        }
+
+        /// SIGTERM to the child's process group now, SIGKILL `grace` later if it is still there.
+        func terminate(timedOut: Bool, grace: Duration = .seconds(2)) {
+            let signalled = state.withLock { s -> Bool in
+                guard !s.finished, s.pid > 0 else { return false }
+                if timedOut { s.timedOut = true }
+                kill(-s.pid, SIGTERM)
+                return true
+            }
+            guard signalled else { return }
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace.seconds) { [self] in
+                state.withLock { s in
+                    if !s.finished, s.pid > 0 { kill(-s.pid, SIGKILL) }
+                }
+            }
+        }
+    }
+
+    /// An unlinked temporary file the child writes its output to.
+    fileprivate final class CaptureFile: Sendable {
+        /// Close-on-exec descriptor of the unlinked file; closed on deinit.
+        let fd: Int32
+
+        init() throws {
+            var template = Array((NSTemporaryDirectory() + "/relay-hook-output-XXXXXX").utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw CaptureError(reason: String(cString: strerror(errno))) }
+            // Only the child's dup2'ed copies (1 and 2) should survive exec.
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            self.fd = fd
+        }
+
+        deinit { close(fd) }
+
+        /// The last `limit` bytes written, starting at a whole UTF-8 character.
+        func tail(_ limit: Int) -> String {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { return "" }
+            let size = Int(info.st_size)
+            var offset = max(0, size - limit)
+            var bytes = [UInt8](repeating: 0, count: size - offset)
+            var filled = 0
+            while filled < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(offset)) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                filled += n
+                offset += n
+            }
+            // A cut inside a character: drop its continuation bytes.
+            return String(decoding: bytes[0..<filled].drop { $0 & 0xC0 == 0x80 }, as: UTF8.self)
+        }
+    }
+
+    fileprivate struct CaptureError: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "cannot create a file for the command's output in \(NSTemporaryDirectory()): \(reason)" }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double` (for Dispatch deadlines).
+    fileprivate var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}
