@@ -1,5 +1,8 @@
 import Foundation
+import RelayCore
 import RelayLocal
+import RelayReplication
+import RelaySystem
 import RelayTestSupport
 import Testing
 
@@ -34,9 +37,18 @@ struct RunbookCommandTests {
                 before: [("Verify and roll back", { h in try await h.sql("r2", "UPDATE replica_heads SET quarantined = false, quarantine_reason = NULL WHERE origin = 'r1'") })]))
     }
 
-    /// r1's gateway, relay-dr and PostgreSQL are gone (kill -9 for PostgreSQL) before the first command.
+    /// r1 served traffic, then its gateway, relay-dr and PostgreSQL (kill -9) are gone before
+    /// the first command; what it wrote last may not have reached its peers.
     @Test func regionLost() async throws {
-        try await run(RunbookScenario("region-lost.md", setup: { h in try await h.loseRegion("r1") }))
+        try await run(
+            RunbookScenario(
+                "region-lost.md",
+                setup: { h in
+                    for id in ["r1", "r2", "r3"] { try await h.regions.decide(in: id) }
+                    #expect(try await h.regions.waitUntilConverged())
+                    for _ in 0..<3 { try await h.regions.decide(in: "r1") }
+                    try await h.loseRegion("r1")
+                }))
     }
 
     /// r1 back after a switchover to r2.
@@ -76,8 +88,36 @@ struct RunbookCommandTests {
                 before: [("4. First start", { h in try await h.startRegion("r3") })]))
     }
 
+    /// The rotation done for real: the keys the runbook generates are added to r1's region file
+    /// and every relay-dr restarts with the files (step 2), then r1's relay-dr signs with the new
+    /// ledger key and its next batches must reach every peer (step 3, before "Verify").
     @Test func keyRotation() async throws {
-        try await run(RunbookScenario("key-rotation.md"))
+        try await run(
+            RunbookScenario(
+                "key-rotation.md",
+                before: [
+                    ("2. Add the entries", { h in
+                        for purpose in ["ledger", "seal"] {
+                            let arguments = ["keys", "show", "--key", "r1-\(purpose)-2026-07.key", "--purpose", purpose, "--valid-from", "2026-07-01T00:00:00Z"]
+                            let (status, entry) = try await h.relayDR(arguments)
+                            try #require(status == 0, "relay-dr \(arguments.joined(separator: " ")): \(entry)")
+                            try h.addKeyEntry(entry, to: "r1")
+                        }
+                        let files = try RegionSet.load(directory: h.regionsDir)
+                        try await h.restartDaemon("r2") { $0.regions = files }
+                        try await h.restartDaemon("r3") { $0.regions = files }
+                    }),
+                    ("Verify", { h in
+                        let files = try RegionSet.load(directory: h.regionsDir)
+                        let key = try KeySource.file(h.work.appendingPathComponent("r1-ledger-2026-07.key").path).load()
+                        try await h.restartDaemon("r1") {
+                            $0.regions = files
+                            $0.ledgerKey = key
+                        }
+                        try await h.regions.decide(in: "r1")
+                        try #require(try await h.regions.waitUntilConverged(), "r1's batches signed with its new ledger key did not reach every peer")
+                    }),
+                ]))
     }
 
     /// Runs `scenario`'s runbook; the first command that does not exit as written fails the test
@@ -210,6 +250,24 @@ struct RunbookHarness: Sendable {
         await regions.stopGateway(id)
         await regions.stop(id)
         try regions.node(id).cluster.kill9()
+    }
+
+    /// Pastes a `keys:` entry printed by `relay-dr keys` into region `id`'s file.
+    func addKeyEntry(_ entry: String, to id: String) throws {
+        let file = URL(fileURLWithPath: regionsDir).appendingPathComponent("\(id).yaml")
+        let yaml = try String(contentsOf: file, encoding: .utf8)
+        try #require(yaml.contains("\nkeys:\n") && entry.hasPrefix("  - purpose: "), "cannot paste \(entry) into \(file.path)")
+        try yaml.replacingOccurrences(of: "\nkeys:\n", with: "\nkeys:\n" + entry).write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    /// Restarts region `id`'s relay-dr with `change` applied to its configuration.
+    func restartDaemon(_ id: String, _ change: @escaping @Sendable (inout DRConfiguration) -> Void) async throws {
+        await regions.stop(id)
+        regions.start(id) { c in
+            c.adminToken = MultiRegionSuites.RunbookCommandTests.token
+            change(&c)
+        }
+        try await regions.waitUntilListening()
     }
 
     /// The lost region is back: PostgreSQL (crash recovery), then relay-dr, then the gateway.
