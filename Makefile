@@ -19,7 +19,7 @@ run: deps
 	$(SWIFT) build -c $(CONFIG) --product relay-gateway
 	$(SWIFT) build -c $(CONFIG) --product relay-dr
 	$(SWIFT) build -c $(CONFIG) --product relay-local
-	$(RELAY_LOCAL) up --regions regions/local --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}" $(RUN_FLAGS)
+	$(RELAY_LOCAL) up --regions regions/local --env-file .local/env --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}" $(RUN_FLAGS)
 
 ## run-single: one local region (PostgreSQL + gateway with its embedded chainer) on port 8000.
 run-single: deps

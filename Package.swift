@@ -117,6 +117,8 @@ let package = Package(
             name: "relay-dr",
             dependencies: [
                 "RelayCore", "RelaySystem", "RelayStore", "RelayLedger", "RelayReplication",
+                // The routed traffic generator that `relay-dr drill --load` measures RTO with.
+                "RelayLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

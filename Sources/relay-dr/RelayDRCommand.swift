@@ -11,7 +11,7 @@ struct RelayDRCommand: AsyncParsableCommand {
             coordinate regions through their relay-drs (RELAY_DR_ADMIN_TOKEN); see docs/failover.md.
             """,
         subcommands: [
-            RunCommand.self, StatusCommand.self, ListCommand.self, SwitchoverCommand.self, FailoverCommand.self, FailbackCommand.self,
+            RunCommand.self, StatusCommand.self, ListCommand.self, SwitchoverCommand.self, FailoverCommand.self, FailbackCommand.self, DrillCommand.self,
             PauseCommand.self, ResumeCommand.self, HistoryCommand.self,
             VerifyCommand.self, ExportCommand.self, KeysCommand.self,
         ])

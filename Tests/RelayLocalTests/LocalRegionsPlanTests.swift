@@ -97,7 +97,11 @@ struct LocalRegionsPlanTests {
         ] {
             #expect(lines.contains(line), "\(line)")
         }
-        #expect(lines.count == 5 + 3 * 7 && text.hasSuffix("\n"))
+        // relay-dr drill --kill crashes and restarts a region through this run.
+        let kill = try #require(lines.first { $0.hasPrefix("RELAY_DRILL_KILL_COMMAND=\"") })
+        #expect(kill.hasSuffix(" kill --state-dir /srv/state --region {region} --component postgres --component gateway\""), "\(kill)")
+        #expect(lines.contains { $0.hasPrefix("RELAY_DRILL_RESTART_COMMAND=\"") && $0.hasSuffix(" restart --state-dir /srv/state --region {region}\"") })
+        #expect(lines.count == 7 + 3 * 7 && text.hasSuffix("\n"))
     }
 
     @Test func theBannerListsEveryRegionAndTheStatusCommand() throws {

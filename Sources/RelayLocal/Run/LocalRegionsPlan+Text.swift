@@ -32,6 +32,13 @@ extension LocalRegionsPlan {
             "RELAY_LOCAL_REGIONS_DIR=\(directory.path)", "RELAY_LOCAL_LOGS=\(state.logs.path)",
             "RELAY_LOCAL_PG_SUPERUSER=\(ServerControl.superuser)", "RELAY_LOCAL_ADMIN_TOKEN_FILE=\(adminTokenFile.path)",
         ]
+        // What `relay-dr drill --kill` runs to crash a region and to bring it back ({region}: its id).
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "relay-local"
+        let control = "\(exe) %@ --state-dir \(state.root.path) --region {region}"
+        lines += [
+            "RELAY_DRILL_KILL_COMMAND=\"" + control.replacingOccurrences(of: "%@", with: "kill") + " --component postgres --component gateway\"",
+            "RELAY_DRILL_RESTART_COMMAND=\"" + control.replacingOccurrences(of: "%@", with: "restart") + "\"",
+        ]
         for r in regions {
             let p = "RELAY_LOCAL_" + r.region.id.uppercased().replacingOccurrences(of: "-", with: "_") + "_"
             lines += [

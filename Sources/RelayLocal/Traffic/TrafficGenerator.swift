@@ -21,6 +21,10 @@ public final class TrafficGenerator: Sendable {
     public let routing: TrafficRouting?
     let stats = Mutex(Stats())
     private let inFlight = Atomic<Int>(0)
+    /// With routing: when each region's validations succeeded, and which region served them
+    /// (the most recent `successLimit` per region) — what a drill measures its RTO from.
+    private let successes = Mutex<[String: [(at: ContinuousClock.Instant, servedBy: String)]]>([:])
+    static let successLimit = 50_000
 
     /// Checks the settings: at least one gateway, all on loopback, a rate in (0, 100000].
     public init(
@@ -42,6 +46,12 @@ public final class TrafficGenerator: Sendable {
     /// The counters so far.
     public var current: Stats { stats.withLock { $0 } }
 
+    /// The first validation of `region`'s traffic that succeeded at `server` after `instant`
+    /// (needs routing); nil when there is none yet.
+    public func firstSuccess(of region: String, at server: String, after instant: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        successes.withLock { $0[region]?.first { $0.at > instant && $0.servedBy == server }?.at }
+    }
+
     /// Sends until `duration` passes, `count` requests were due, or the task is cancelled
     /// (whichever comes first); waits for the requests in flight and returns the counters.
     public func run(for duration: Duration? = nil, count: Int? = nil) async -> Stats {
@@ -53,7 +63,7 @@ public final class TrafficGenerator: Sendable {
             Task {
                 while !Task.isCancelled {
                     await routing.refresh(client: client)
-                    try? await Task.sleep(for: .seconds(1))
+                    try? await Task.sleep(for: routing.interval)
                 }
             }
         }
@@ -95,7 +105,8 @@ public final class TrafficGenerator: Sendable {
     }
 
     private func one(_ n: Int, run: UInt32, client: HTTPClient) async {
-        let base = routing?.gateway(for: n % gateways.count) ?? gateways[n % gateways.count]
+        let route = routing?.route(for: n % gateways.count)
+        let base = route?.gateway ?? gateways[n % gateways.count]
         let id = String(format: "%08x-%04x-4000-8000-%012x", run, (n >> 48) & 0xffff, n & 0xffff_ffff_ffff)
         // Amounts cycle so about one decision in six is a denial (over the 5000-cent limit).
         let amount = (n * 7919) % 6000
@@ -108,6 +119,13 @@ public final class TrafficGenerator: Sendable {
             let reply = try await post(client, base + "/v1/manifest/validate", body: body)
             guard reply.status == 200 else { return fail("validate: HTTP \(reply.status)") }
             let approved = reply.json["approved"]?.boolValue ?? false
+            if let route {
+                let at = ContinuousClock.now
+                successes.withLock {
+                    $0[route.region, default: []].append((at, route.servedBy))
+                    if $0[route.region]!.count > Self.successLimit { $0[route.region]!.removeFirst(Self.successLimit / 10) }
+                }
+            }
             stats.withLock {
                 $0.sent += 1
                 if approved { $0.approved += 1 } else { $0.denied += 1 }

@@ -13,31 +13,46 @@ public final class TrafficRouting: Sendable {
     let routingURLs: [String]
     private let serving = Mutex<[String: String]>([:])
 
-    /// Routing for `regions` (ids, gateway base URLs and relay-dr base URLs, in the same order).
-    public init(regions: [String], gateways: [String], relayDRs: [String]) {
+    /// How often the map is read again.
+    public let interval: Duration
+
+    /// Routing for `regions` (ids, gateway base URLs and relay-dr base URLs, in the same order),
+    /// read every `interval`.
+    public init(regions: [String], gateways: [String], relayDRs: [String], interval: Duration = .seconds(1)) {
+        self.interval = interval
         self.regions = regions
         self.gateways = Dictionary(uniqueKeysWithValues: zip(regions, gateways))
         self.routingURLs = relayDRs.map { $0 + "/v1/routing" }
     }
 
-    /// The gateway that serves the region of gateway `index` now.
-    func gateway(for index: Int) -> String {
+    /// The region of gateway `index`, the region serving it now, and that region's gateway.
+    func route(for index: Int) -> (region: String, servedBy: String, gateway: String) {
         let region = regions[index % regions.count]
         let target = serving.withLock { $0[region] } ?? region
-        return gateways[target] ?? gateways[region]!
+        return gateways[target].map { (region, target, $0) } ?? (region, region, gateways[region]!)
     }
 
     /// Reads every relay-dr's map and keeps, for each region, the newest state any of them holds
     /// (a region back from a crash may not know yet that it was taken over); keeps the last map
     /// when none answers.
     func refresh(client: HTTPClient) async {
+        // All at once, briefly: a region that is down must not hold the others' news up.
+        let documents = await withTaskGroup(of: JSONValue?.self) { group in
+            for url in routingURLs {
+                group.addTask {
+                    guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(1)), response.status == .ok,
+                        let bytes = try? await response.body.collect(upTo: 1 << 20)
+                    else { return nil }
+                    return try? JSONParser.parse(Array(buffer: bytes))
+                }
+            }
+            var out: [JSONValue] = []
+            for await document in group { if let document { out.append(document) } }
+            return out
+        }
         var newest: [String: RegionState] = [:]
-        var answered = false
-        for url in routingURLs {
-            guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2)), response.status == .ok,
-                let bytes = try? await response.body.collect(upTo: 1 << 20), let json = try? JSONParser.parse(Array(buffer: bytes))
-            else { continue }
-            answered = true
+        let answered = !documents.isEmpty
+        for json in documents {
             for state in RoutingDocument.states(json) where newest[state.region].map({ state.isNewer(than: $0) }) ?? true {
                 newest[state.region] = state
             }

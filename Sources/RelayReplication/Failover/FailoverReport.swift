@@ -42,6 +42,8 @@ public struct FailoverReport: Sendable {
     public var rpoRecords: Int64?
     /// The hooks of the region taking over that ran, in order.
     public var hooks: [HookResult] = []
+    /// Drills: each move (switchover, failover, failback) with its RTO as the load saw it.
+    public var phases: [JSONValue] = []
     let started = ContinuousClock.now
 
     init(kind: String, from: String, to: String, eventID: String, dryRun: Bool) {
@@ -88,6 +90,18 @@ public struct FailoverReport: Sendable {
         }
     }
 
+    /// `completed`, `planned`, `refused`, `aborted`, `stuck` or `unfinished`.
+    var outcomeName: String {
+        switch outcome {
+        case .completed: "completed"
+        case .planned: "planned"
+        case .refused: "refused"
+        case .abortedAndRolledBack: "aborted"
+        case .stuck: "stuck"
+        case nil: "unfinished"
+        }
+    }
+
     private var completedText: String {
         let epochText = epoch.map { " at epoch \($0)" } ?? ""
         switch kind {
@@ -95,12 +109,26 @@ public struct FailoverReport: Sendable {
             let loss = acceptedLoss.map { "\($0.records) record(s), \(String(format: "%.3f", $0.seconds)) s" } ?? "unknown"
             return "completed: \(to) serves \(from)'s traffic\(epochText) (forced; accepted loss: \(loss); "
                 + "\(from)'s seals issued before the takeover no longer execute)"
+        case "drill":
+            let moves = phases.map { p in "\(p["kind"]?.stringValue ?? "?") RTO \(p["rto_ms"]?.numberValue.map { String(Int64($0)) + " ms" } ?? "unknown")" }
+            return "completed: \(moves.joined(separator: ", ")); RPO \(rpoRecords.map(String.init) ?? "?") record(s); \(from) serves its traffic again"
         case "failback":
             return "completed: \(to) serves its own traffic again\(epochText) (realised RPO \(rpoRecords ?? 0) record(s): "
                 + "\(strandedEntries.count) stranded entr\(strandedEntries.count == 1 ? "y" : "ies") kept in \(to)'s ledger and listed in the history)"
         default:
             return "completed: \(to) serves \(from)'s traffic (RPO 0: drained to seq \(drainedSeq.map(String.init) ?? "?"))"
         }
+    }
+
+    /// Adds `move` as a phase of this drill, with its RTO as the drill measured it.
+    mutating func add(phase move: FailoverReport, rtoMilliseconds: Int64?) {
+        phases.append([
+            "kind": .string(move.kind), "event_id": .string(move.eventID), "outcome": .string(move.outcomeName),
+            "rto_ms": rtoMilliseconds.map { .number(Double($0)) } ?? .null,
+            "command_ms": move.rtoMilliseconds.map { .number(Double($0)) } ?? .null,
+            "rpo_records": move.rpoRecords.map { .number(Double($0)) } ?? (move.kind == "switchover" ? 0 : .null),
+            "accepted_loss": move.acceptedLoss?.json ?? .null, "epoch": move.epoch.map { .number(Double($0)) } ?? .null,
+        ])
     }
 
     /// What the history keeps of the event (its `report` entry): the JSON report without the
@@ -117,16 +145,7 @@ public struct FailoverReport: Sendable {
 
     /// The report as JSON (`--json`).
     public var json: JSONValue {
-        let outcomeName: String =
-            switch outcome {
-            case .completed: "completed"
-            case .planned: "planned"
-            case .refused: "refused"
-            case .abortedAndRolledBack: "aborted"
-            case .stuck: "stuck"
-            case nil: "unfinished"
-            }
-        return [
+        [
             "kind": .string(kind), "from": .string(from), "to": .string(to), "event_id": .string(eventID), "dry_run": .bool(dryRun),
             "outcome": .string(outcomeName), "summary": .string(outcomeText), "exit_code": .number(Double(exitCode)),
             "epoch": epoch.map { .number(Double($0)) } ?? .null, "drained_seq": drainedSeq.map { .number(Double($0)) } ?? .null,
@@ -134,7 +153,7 @@ public struct FailoverReport: Sendable {
             "rpo_records": rpoRecords.map { .number(Double($0)) } ?? (outcome == .completed && kind == "switchover" ? 0 : .null),
             "takeover_seq": takeoverSeq.map { .number(Double($0)) } ?? .null,
             "accepted_loss": acceptedLoss?.json ?? .null,
-            "stranded": .array(strandedEntries),
+            "stranded": .array(strandedEntries), "phases": .array(phases),
             "prechecks": .array(prechecks.map { ["name": .string($0.name), "ok": .bool($0.ok), "detail": .string($0.detail)] }),
             "steps": .array(steps.map { ["ms": .number(Double($0.ms)), "step": .string($0.text)] }),
             "hooks": .array(hooks.map(\.json)),
