@@ -130,6 +130,9 @@ struct RunbookCommandTests {
             try await TestRegions.with(start: scenario.start, configure: { $0.adminToken = Self.token }) { regions in
                 for id in scenario.start { try await regions.startGateway(id) }
                 let h = try RunbookHarness(regions: regions, directory: dir.url)
+                // `relay-dr drill --kill` crashes and restarts a region through these requests.
+                let drills = Task { await h.serveDrillRequests() }
+                defer { drills.cancel() }
                 try await scenario.setup(h)
                 var hooks = scenario.before
                 for command in commands {
@@ -204,6 +207,8 @@ struct RunbookHarness: Sendable {
         env["RELAY_REGIONS_DIR"] = regionsDir
         env["RELAY_DR_ADMIN_TOKEN"] = MultiRegionSuites.RunbookCommandTests.token
         env["USER"] = "runbook-test"
+        env["RELAY_DRILL_KILL_COMMAND"] = drillRequest("kill")
+        env["RELAY_DRILL_RESTART_COMMAND"] = drillRequest("restart")
         if let i = arguments.firstIndex(of: "--region"), i + 1 < arguments.count, let n = regions.nodes.first(where: { $0.id == arguments[i + 1] }) {
             env["RELAY_DB_HOST"] = n.cluster.host
             env["RELAY_DB_PORT"] = String(n.cluster.port)
@@ -274,6 +279,34 @@ struct RunbookHarness: Sendable {
     func restoreRegion(_ id: String) async throws {
         try await regions.node(id).cluster.restart()
         try await startRegion(id)
+    }
+
+    /// The shell command a drill runs to have the test `kill` (gateway stopped, PostgreSQL
+    /// killed -9) or `restart` a region: it leaves a request file and waits for its answer.
+    func drillRequest(_ what: String) -> String {
+        let dir = work.appendingPathComponent("drill").path
+        return "mkdir -p \(dir) && touch \(dir)/\(what)-{region} && while [ ! -e \(dir)/\(what)-{region}.done ]; do sleep 0.05; done && rm \(dir)/\(what)-{region}.done"
+    }
+
+    /// Carries out the drill's requests (see `drillRequest`) until cancelled.
+    func serveDrillRequests() async {
+        let dir = work.appendingPathComponent("drill")
+        while !Task.isCancelled {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !name.hasSuffix(".done") {
+                let parts = name.split(separator: "-", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { continue }
+                try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+                if parts[0] == "kill" {
+                    await regions.stopGateway(parts[1])
+                    try? regions.node(parts[1]).cluster.kill9()
+                } else {
+                    try? await regions.node(parts[1]).cluster.restart()
+                    try? await regions.startGateway(parts[1])
+                }
+                FileManager.default.createFile(atPath: dir.appendingPathComponent(name + ".done").path, contents: nil)
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Starts the region's relay-dr and gateway and waits until they answer.
