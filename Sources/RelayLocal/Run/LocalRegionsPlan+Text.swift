@@ -33,7 +33,9 @@ extension LocalRegionsPlan {
             "RELAY_LOCAL_PG_SUPERUSER=\(ServerControl.superuser)", "RELAY_LOCAL_ADMIN_TOKEN_FILE=\(adminTokenFile.path)",
         ]
         // What `relay-dr drill --kill` runs to crash a region and to bring it back ({region}: its id).
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "relay-local"
+        // (A binary rebuilt while it runs reads as "… (deleted)": the new one is at the same path.)
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .map { $0.hasSuffix(" (deleted)") ? String($0.dropLast(10)) : $0 } ?? "relay-local"
         let control = "\(exe) %@ --state-dir \(state.root.path) --region {region}"
         lines += [
             "RELAY_DRILL_KILL_COMMAND=\"" + control.replacingOccurrences(of: "%@", with: "kill") + " --component postgres --component gateway\"",

@@ -116,7 +116,7 @@ public struct Switchover: Sendable {
                         report.drainedSeq = applied
                         return .drained
                     }
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(25))
                 }
                 return .drainTimedOut
             case .runPrePromoteHook:
@@ -169,15 +169,19 @@ public struct Switchover: Sendable {
         var checks: [FailoverReport.Check] = []
         func check(_ name: String, _ ok: Bool, _ detail: String) { checks.append(.init(name: name, ok: ok, detail: detail)) }
 
-        let statusA = await client.status(a)
+        // Asked all at once: the pre-checks are part of the RTO.
+        async let statusAsked = client.status(a)
+        async let healthAsked = try? client.dr(b, "/health")
+        async let gatewayAsked = try? client.gatewayHealth(b)
+        async let routingAsked = try? client.dr(a, "/v1/routing")
+        async let statusBAsked = client.status(b)
+        let (statusA, health, gateway, routing, statusB) = await (statusAsked, healthAsked, gatewayAsked, routingAsked, statusBAsked)
+
         check("\(a) reachable", statusA.reachable, statusA.reachable ? "relay-dr answers" : "relay-dr does not answer: use `relay-dr failover --allow-data-loss` if \(a) is lost")
-        let health = try? await client.dr(b, "/health")
         let healthStatus = health?.body["status"]?.stringValue ?? "no answer"
         check("\(b) healthy", health?.ok == true, "relay-dr is \(healthStatus)")
-        let gateway = try? await client.gatewayHealth(b)
         check("\(b) gateway healthy", gateway?.ok == true, gateway.map { $0.ok ? "answers 200" : "answers \($0.status)" } ?? "does not answer")
 
-        let routing = try? await client.dr(a, "/v1/routing")
         let states = RoutingDocument.states(routing?.body ?? .null)
         let stateA = states.first { $0.region == a } ?? RegionState(region: a)
         let stateB = states.first { $0.region == b } ?? RegionState(region: b)
@@ -190,7 +194,6 @@ public struct Switchover: Sendable {
         let lag = statusA.peer(b)?["lag_records"]?.numberValue.map { Int64($0) }
         check("lag within max_lag_on_failover", lag.map { $0 <= maxLag } ?? false, "\(a) → \(b) lag \(lag.map(String.init) ?? "unknown") records, limit \(maxLag)")
 
-        let statusB = await client.status(b)
         let replica = statusB.replica(of: a)
         let quarantined = replica?["quarantined"]?.boolValue ?? false
         check("\(b)'s copy of \(a) consistent", statusB.reachable && !quarantined,
