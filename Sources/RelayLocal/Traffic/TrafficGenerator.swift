@@ -59,14 +59,7 @@ public final class TrafficGenerator: Sendable {
         config.timeout = .init(connect: .seconds(5), read: .seconds(30))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxInFlight / gateways.count))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-        let refresher = routing.map { routing in
-            Task {
-                while !Task.isCancelled {
-                    await routing.refresh(client: client)
-                    try? await Task.sleep(for: routing.interval)
-                }
-            }
-        }
+        let refresher = routing.map { routing in Task { await routing.follow(client: client) } }
         let start = ContinuousClock.now
         let run = UInt32.random(in: 0...UInt32.max)
         var issued = 0

@@ -12,6 +12,8 @@ public final class TrafficRouting: Sendable {
     let gateways: [String: String]
     let routingURLs: [String]
     private let serving = Mutex<[String: String]>([:])
+    /// The states each relay-dr answered last.
+    private let latest = Mutex<[String: [RegionState]]>([:])
 
     /// How often the map is read again.
     public let interval: Duration
@@ -32,32 +34,36 @@ public final class TrafficRouting: Sendable {
         return gateways[target].map { (region, target, $0) } ?? (region, region, gateways[region]!)
     }
 
-    /// Reads every relay-dr's map and keeps, for each region, the newest state any of them holds
-    /// (a region back from a crash may not know yet that it was taken over); keeps the last map
-    /// when none answers.
-    func refresh(client: HTTPClient) async {
-        // All at once, briefly: a region that is down must not hold the others' news up.
-        let documents = await withTaskGroup(of: JSONValue?.self) { group in
+    /// Reads every relay-dr's map, each on its own (a relay-dr whose database is down answers
+    /// only after its own bound, and must not hold the others' news up), until cancelled.
+    func follow(client: HTTPClient) async {
+        await withTaskGroup(of: Void.self) { group in
             for url in routingURLs {
                 group.addTask {
-                    guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(1)), response.status == .ok,
-                        let bytes = try? await response.body.collect(upTo: 1 << 20)
-                    else { return nil }
-                    return try? JSONParser.parse(Array(buffer: bytes))
+                    while !Task.isCancelled {
+                        if let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2)), response.status == .ok,
+                            let bytes = try? await response.body.collect(upTo: 1 << 20), let json = try? JSONParser.parse(Array(buffer: bytes))
+                        {
+                            self.update(url, with: RoutingDocument.states(json))
+                        }
+                        try? await Task.sleep(for: self.interval)
+                    }
                 }
             }
-            var out: [JSONValue] = []
-            for await document in group { if let document { out.append(document) } }
-            return out
+        }
+    }
+
+    /// Keeps `url`'s latest states and routes each region to the serving region of the newest
+    /// state any relay-dr holds (a region back from a crash may not know yet it was taken over).
+    private func update(_ url: String, with states: [RegionState]) {
+        let views = latest.withLock {
+            $0[url] = states
+            return Array($0.values)
         }
         var newest: [String: RegionState] = [:]
-        let answered = !documents.isEmpty
-        for json in documents {
-            for state in RoutingDocument.states(json) where newest[state.region].map({ state.isNewer(than: $0) }) ?? true {
-                newest[state.region] = state
-            }
+        for state in views.joined() where newest[state.region].map({ state.isNewer(than: $0) }) ?? true {
+            newest[state.region] = state
         }
-        guard answered else { return }
         let map = RoutingMap(regions: regions, states: Array(newest.values))
         let routes = Dictionary(uniqueKeysWithValues: regions.map { ($0, map.serving($0)) }.filter { gateways[$0.1] != nil })
         serving.withLock { $0 = routes }

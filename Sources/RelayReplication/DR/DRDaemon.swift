@@ -116,7 +116,7 @@ public final class DRDaemon: Sendable {
             await read("status", within: .seconds(5)) { try await self.status() }
         }
         router.get("/v1/routing") { [self] _, _ -> Response in
-            await read("routing", within: .seconds(5)) { try await self.control.routing() }
+            await read("routing", within: .seconds(2)) { try await self.control.routing() }
         }
         router.get("/v1/history") { [self] _, _ -> Response in
             await read("history", within: .seconds(10)) { try await self.control.history() }

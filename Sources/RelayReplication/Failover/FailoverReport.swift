@@ -64,7 +64,8 @@ public struct FailoverReport: Sendable {
 
     mutating func finish(_ outcome: CoordinatorOutcome) {
         self.outcome = outcome
-        if outcome == .completed { rtoMilliseconds = elapsed }
+        // A drill has set the RTO of its move as the load saw it; every other event ends at its RTO.
+        if outcome == .completed, rtoMilliseconds == nil { rtoMilliseconds = elapsed }
     }
 
     /// 0 completed (or a dry run whose pre-checks all pass), 1 refused or rolled back (nothing
