@@ -113,4 +113,63 @@ struct ReplicaHeadDecisionTests {
         #expect(throws: BatchError.quarantined(origin: "r1")) { try head(4, epoch: 3, quarantined: true).decide(batch(8...9, epoch: 1), held: [:]) }
         #expect(throws: BatchError.staleEpoch(batch: 1, known: 3)) { try head(4, epoch: 3).decide(batch(8...9, epoch: 1), held: [:]) }
     }
+
+    /// r1 was taken over in a forced failover at epoch 2, its successor holding seqs 1…8.
+    let cutoff = ReplicaHead.Cutoff(seq: 8, epoch: 2)
+
+    @Test func pastTheCutoffAnOlderEpochIsStaleNamingTheCutoffEpoch() {
+        #expect(throws: BatchError.staleEpoch(batch: 1, known: 2)) { try head(6).decide(batch(7...10), held: [:], cutoff: cutoff) }
+        // One record past the cutoff is enough, and the batch is refused whole, not cut at the cutoff.
+        #expect(throws: BatchError.staleEpoch(batch: 1, known: 2)) { try head(8).decide(batch(9...9), held: [:], cutoff: cutoff) }
+        let overlapping = batch(3...9)
+        #expect(throws: BatchError.staleEpoch(batch: 1, known: 2)) { try head(5).decide(overlapping, held: held(5, for: overlapping), cutoff: cutoff) }
+    }
+
+    @Test func upToTheCutoffTheOldEpochIsDecidedAsBefore() throws {
+        #expect(try head(6).decide(batch(7...8), held: [:], cutoff: cutoff) == .apply(fromIndex: 0))
+        #expect(try head(0).decide(batch(1...8), held: [:], cutoff: cutoff) == .apply(fromIndex: 0))
+        let overlapping = batch(3...8)
+        #expect(try head(5).decide(overlapping, held: held(5, for: overlapping), cutoff: cutoff) == .apply(fromIndex: 3))
+        #expect(throws: BatchError.gap(expectedSeq: 5)) { try head(4).decide(batch(6...8), held: [:], cutoff: cutoff) }
+    }
+
+    @Test func pastTheCutoffTheNewEpochIsDecidedAsBefore() throws {
+        #expect(try head(8).decide(batch(9...12, epoch: 2), held: [:], cutoff: cutoff) == .apply(fromIndex: 0))
+        #expect(try head(8).decide(batch(9...12, epoch: 3), held: [:], cutoff: cutoff) == .apply(fromIndex: 0))
+        let overlapping = batch(6...12, epoch: 2)
+        #expect(try head(8).decide(overlapping, held: held(8, for: overlapping), cutoff: cutoff) == .apply(fromIndex: 3))
+        #expect(throws: BatchError.gap(expectedSeq: 9)) { try head(8).decide(batch(10...12, epoch: 2), held: [:], cutoff: cutoff) }
+    }
+
+    @Test func duplicatesUpToTheCutoffAreStillDuplicates() throws {
+        let b = batch(5...8)
+        #expect(try head(8).decide(b, held: held(8, for: b), cutoff: cutoff) == .duplicate)
+        // A region that held more of r1 than the successor did still acknowledges re-deliveries below the cutoff.
+        #expect(try head(11).decide(b, held: held(11, for: b), cutoff: cutoff) == .duplicate)
+        #expect(try head(11).decide(batch(9...11, epoch: 2), held: held(11, for: batch(9...11, epoch: 2)), cutoff: cutoff) == .duplicate)
+        var changed = held(8, for: b)
+        changed[7] = Array(repeating: 1, count: 32)
+        do {
+            _ = try head(8).decide(b, held: changed, cutoff: cutoff)
+            Issue.record("a different hash below the cutoff must still be a divergence")
+        } catch .divergence(let seq, _) {
+            #expect(seq == 7)
+        } catch {
+            Issue.record("expected a divergence, got \(error)")
+        }
+    }
+
+    @Test func aReDeliveryPastTheCutoffAtTheOldEpochIsRefusedEvenWhenHeld() {
+        // Records a region held past the cutoff before the takeover are stranded: their
+        // re-delivery is stale too, not acknowledged.
+        let b = batch(7...10)
+        #expect(throws: BatchError.staleEpoch(batch: 1, known: 2)) { try head(10).decide(b, held: held(10, for: b), cutoff: cutoff) }
+    }
+
+    @Test func quarantineAndTheHeadsOwnEpochComeBeforeTheCutoff() {
+        #expect(throws: BatchError.quarantined(origin: "r1")) { try head(6, quarantined: true).decide(batch(7...10), held: [:], cutoff: cutoff) }
+        #expect(throws: BatchError.staleEpoch(batch: 1, known: 3)) { try head(6, epoch: 3).decide(batch(7...10), held: [:], cutoff: cutoff) }
+        // The cutoff comes before the gap: a stale batch is refused as stale wherever it starts.
+        #expect(throws: BatchError.staleEpoch(batch: 1, known: 2)) { try head(4).decide(batch(7...10), held: [:], cutoff: cutoff) }
+    }
 }

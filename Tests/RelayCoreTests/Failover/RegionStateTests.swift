@@ -90,4 +90,67 @@ struct RegionStateTests {
         let b = RegionState(region: "b")
         #expect(a.applying(try next(b, .fence)) == a)
     }
+
+    /// A region taken over by "b" in a forced failover, its successor holding its ledger up to `seq`.
+    func takenOver(holding seq: Int64 = 41) throws -> RegionState {
+        let a = RegionState(region: "a")
+        var takeover = try next(a, .takeover, successor: "b", mode: .failover)
+        takeover.takeoverSeq = seq
+        return a.applying(takeover)
+    }
+
+    @Test func aReportIsAllowedInEveryRoleAndKeepsEpochAndVersion() throws {
+        let active = RegionState(region: "a")
+        let fenced = active.applying(try next(active, .fence))
+        var paused = active.applying(try next(active, .pause))
+        paused = paused.applying(try next(paused, .fence))
+        let taken = try takenOver()
+        for state in [active, fenced, paused, taken] {
+            let report = try next(state, .report)
+            #expect(report.action == .report && report.region == "a", "\(state.role)")
+            #expect(report.epoch == state.epoch && report.version == state.version, "\(state.role)")
+            #expect(report.successor == nil && report.mode == nil, "\(state.role)")
+        }
+        // Before any change a region is at version 0, and so is a report about it.
+        #expect(try next(active, .report).version == 0)
+    }
+
+    @Test func applyingAReportChangesNothing() throws {
+        let taken = try takenOver()
+        for state in [RegionState(region: "a"), taken] {
+            #expect(state.applying(try next(state, .report)) == state)
+        }
+        // Not even a report that claims a newer epoch and version, with other members.
+        var report = try next(taken, .report)
+        report.epoch = taken.epoch + 5
+        report.version = taken.version + 5
+        report.successor = "c"
+        report.mode = .switchover
+        report.takeoverSeq = 99
+        report.report = ["rto_seconds": 3]
+        #expect(taken.applying(report) == taken)
+    }
+
+    @Test func aTakeoverRecordsTheSeqItsSuccessorHeldAndAFailbackClearsIt() throws {
+        let taken = try takenOver(holding: 41)
+        #expect(taken.takeoverSeq == 41 && taken.role == .takenOver(by: "b", mode: .failover))
+        // Maintenance while taken over keeps it.
+        let paused = taken.applying(try next(taken, .pause))
+        #expect(paused.takeoverSeq == 41 && paused.paused)
+        let failedBack = paused.applying(try next(paused, .failback))
+        #expect(failedBack.takeoverSeq == nil && failedBack.role == .active && failedBack.epoch == taken.epoch + 1)
+        // A takeover re-delivered after the failback is older and brings nothing back.
+        var takeover = try next(RegionState(region: "a"), .takeover, successor: "b", mode: .failover)
+        takeover.takeoverSeq = 41
+        #expect(failedBack.applying(takeover) == failedBack)
+    }
+
+    @Test func aSwitchoverTakeoverWithoutASeqRecordsNoneAndAnUnfenceClearsIt() throws {
+        let a = RegionState(region: "a")
+        let fenced = a.applying(try next(a, .fence))
+        #expect(fenced.applying(try next(fenced, .takeover, successor: "b", mode: .switchover)).takeoverSeq == nil)
+        var stale = fenced
+        stale.takeoverSeq = 7
+        #expect(stale.applying(try next(stale, .unfence)).takeoverSeq == nil)
+    }
 }
