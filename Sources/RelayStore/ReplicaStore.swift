@@ -123,24 +123,40 @@ public struct ReplicaTransaction: Sendable {
         return held
     }
 
+    /// Copies `records` into the replica ledger (a region-control entry's trigger folds it into
+    /// the region states as it is inserted).
+    private func insert(_ records: ArraySlice<Batch.Record>, batchNo: Int64) async throws {
+        let entries = records.map(\.entry)
+        try await conn.guardedQuery(
+            """
+            INSERT INTO replica_ledger (origin, seq, kind, subject, body, committed_at, epoch, prev_hash, hash, batch_no)
+            SELECT \(head.origin), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
+                'epoch'::timestamptz + e.micros * interval '1 microsecond', e.epoch,
+                decode(e.prev_hash, 'hex'), decode(e.hash, 'hex'), \(batchNo)
+            FROM unnest(\(entries.map(\.seq)), \(entries.map(\.kind.rawValue)), \(records.map(\.subject)),
+                \(entries.map { Hex.encode($0.body) }), \(entries.map(\.committedAt.microseconds)), \(entries.map(\.epoch)),
+                \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
+                AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
+            """, logger: logger)
+    }
+
     /// Stores `batch.records[from...]` (checked records that follow the head), materialises them
     /// into the domain tables, keeps the signed header as evidence and advances the head; returns it.
     public func append(_ batch: Batch, from index: Int) async throws -> ReplicaHead {
         let origin = head.origin
         let new = Array(batch.records[index...])
         let entries = new.map(\.entry)
-        try await conn.guardedQuery(
-            """
-            INSERT INTO replica_ledger (origin, seq, kind, subject, body, committed_at, epoch, prev_hash, hash, batch_no)
-            SELECT \(origin), e.seq, e.kind, e.subject, decode(e.body, 'hex'),
-                'epoch'::timestamptz + e.micros * interval '1 microsecond', e.epoch,
-                decode(e.prev_hash, 'hex'), decode(e.hash, 'hex'), \(batch.header.batchNo)
-            FROM unnest(\(entries.map(\.seq)), \(entries.map(\.kind.rawValue)), \(new.map(\.subject)),
-                \(entries.map { Hex.encode($0.body) }), \(entries.map(\.committedAt.microseconds)), \(entries.map(\.epoch)),
-                \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
-                AS e(seq, kind, subject, body, micros, epoch, prev_hash, hash)
-            """, logger: logger)
-        try await ReplicaMaterializer(origin: origin, logger: logger).materialize(entries, on: conn)
+        // In chain order around region-control entries: an execution by a successor is applied
+        // under the state before a failback that follows it in the same batch, not after.
+        var start = 0
+        while start < new.count {
+            var end = start
+            while end < new.count, new[end].entry.kind != .regionControl { end += 1 }
+            let segment = new[start..<max(end, start + 1)]
+            try await insert(segment, batchNo: batch.header.batchNo)
+            try await ReplicaMaterializer(origin: origin, logger: logger).materialize(segment.map(\.entry), on: conn)
+            start = max(end, start + 1)
+        }
         try await conn.guardedQuery(
             """
             INSERT INTO replica_batches (origin, first_seq, last_seq, batch_no, header, signature)

@@ -27,8 +27,10 @@ struct DrillCommand: AsyncParsableCommand {
             RELAY_DRILL_RESTART_COMMAND (relay-local's env file sets them for the local run).
 
             Every step is recorded in the history, and the drill's report (RTO and RPO of each \
-            move) too. Needs RELAY_DR_ADMIN_TOKEN. Exit codes: 0 completed, 1 refused, 2 usage or \
-            configuration error, 3 stuck (the output says in which step; see runbooks/dr-drill.md).
+            move) too. --dry-run prints the pre-checks of the first move (and, with --kill, the kill \
+            and restart commands) and changes nothing. Needs RELAY_DR_ADMIN_TOKEN. Exit codes: 0 \
+            completed (or a dry run whose pre-checks pass), 1 refused, 2 usage or configuration \
+            error, 3 stuck (the output says in which step; see runbooks/dr-drill.md).
             """)
 
     @OptionGroup var coordinator: CoordinatorOptions
@@ -57,6 +59,9 @@ struct DrillCommand: AsyncParsableCommand {
     @Option(help: "Why (recorded in the ledger and the history).")
     var reason = "DR drill"
 
+    @Flag(help: "Print the plan and the pre-checks of the first move; change nothing.")
+    var dryRun = false
+
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
 
@@ -73,7 +78,8 @@ struct DrillCommand: AsyncParsableCommand {
         options.killCommand = killCommand ?? environment["RELAY_DRILL_KILL_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
         options.restartCommand = restartCommand ?? environment["RELAY_DRILL_RESTART_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
         options.settle = .milliseconds(Int64(settle * 1000))
-        if kill, options.killCommand == nil || options.restartCommand == nil {
+        options.dryRun = dryRun
+        if kill, !dryRun, options.killCommand == nil || options.restartCommand == nil {
             throw CoordinatorOptions.configurationError(
                 "a crash drill needs --kill-command and --restart-command (or RELAY_DRILL_KILL_COMMAND and RELAY_DRILL_RESTART_COMMAND)")
         }
@@ -82,9 +88,9 @@ struct DrillCommand: AsyncParsableCommand {
         let question = kill
             ? "Drill: kill -9 \(from)'s gateway and PostgreSQL, fail it over to \(to) (losing what it did not ship), restart it and fail it back?"
             : "Drill: switch \(from)'s traffic over to \(to) and back?"
-        try await coordinator.drive([from, to], dryRun: false, yes: yes, question: question) { regions, client in
+        try await coordinator.drive([from, to], dryRun: dryRun, yes: yes, question: question) { regions, client in
             var generator: TrafficGenerator?
-            if rate > 0 {
+            if rate > 0, !options.dryRun {
                 let ids = regions.ids
                 let gateways = ids.map { regions.region($0)!.gatewayURL.absoluteString }
                 // Read often: the drill measures when the traffic moves, not how slow a DNS TTL is.

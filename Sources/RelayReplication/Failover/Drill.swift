@@ -19,6 +19,8 @@ public struct Drill: Sendable {
         public var from: String
         public var to: String
         public var kill = false
+        /// Print the plan and the pre-checks of the first move; change nothing.
+        public var dryRun = false
         /// Shell commands with `{region}` for the region's id (kill -9 its gateway and
         /// PostgreSQL; start them again).
         public var killCommand: String?
@@ -58,12 +60,32 @@ public struct Drill: Sendable {
     public func run() async -> FailoverReport {
         let a = options.from
         let b = options.to
-        var report = FailoverReport(kind: "drill", from: a, to: b, eventID: "drill:\(b):" + UUID().uuidString.lowercased(), dryRun: false)
+        var report = FailoverReport(kind: "drill", from: a, to: b, eventID: "drill:\(b):" + UUID().uuidString.lowercased(), dryRun: options.dryRun)
         report.step("drill \(options.kill ? "(crash: kill -9, forced failover, restart, failback)" : "(switchover, failback)") of \(a) to \(b)", say)
+        if options.dryRun { return await plan(report) }
         let outcome = await (options.kill ? crash(&report) : planned(&report))
         report.finish(outcome)
         report.step("finished: \(report.outcomeText)", say)
         await client.record(report, at: a, operatorName: options.operatorName, reason: options.reason, say: say)
+        return report
+    }
+
+    /// The dry run: what a switchover of A to B would check now (A must be healthy before a drill,
+    /// crash or not), and for a crash drill its kill and restart commands. Records nothing.
+    private func plan(_ report: FailoverReport) async -> FailoverReport {
+        var report = report
+        var switchover = Switchover.Options(from: options.from, to: options.to, operatorName: options.operatorName, reason: options.reason)
+        switchover.dryRun = true
+        report.prechecks = await Switchover(regions: regions, client: client, options: switchover, say: { _ in }).run().prechecks
+        if options.kill {
+            let commands = [("kill command", options.killCommand), ("restart command", options.restartCommand)]
+            for (name, command) in commands {
+                report.prechecks.append(.init(name: name, ok: command != nil, detail: command.map { "`\($0)` ({region} = \(options.from))" } ?? "not configured"))
+            }
+        }
+        for c in report.prechecks { report.step("pre-check \(c.ok ? "ok  " : "FAIL") \(c.name): \(c.detail)", say) }
+        report.finish(.planned(failures: report.prechecks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" }))
+        report.step("finished: \(report.outcomeText)", say)
         return report
     }
 
