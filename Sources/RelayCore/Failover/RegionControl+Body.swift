@@ -15,11 +15,53 @@ extension RegionControl {
 
     /// The members a coordinator supplies with its request: `accepted_loss`, `stranded`, `report`.
     public var attachments: [String: JSONValue] {
+        Self.attachmentMembers(acceptedLoss: acceptedLoss, stranded: stranded, report: report)
+    }
+
+    /// Those members, as an entry body and a control request (`ControlRequest`) both carry them.
+    public static func attachmentMembers(acceptedLoss: AcceptedLoss?, stranded: Stranded?, report: JSONValue?) -> [String: JSONValue] {
         var members: [String: JSONValue] = [:]
         if let acceptedLoss { members["accepted_loss"] = acceptedLoss.json }
         if let stranded { members["stranded"] = stranded.json }
         if let report { members["report"] = report }
         return members
+    }
+
+    /// Reads those members from a body's or a request's members; throws naming the one that is wrong.
+    public static func attachments(
+        in members: [String: JSONValue]
+    ) throws(RecordBodyError) -> (acceptedLoss: AcceptedLoss?, stranded: Stranded?, report: JSONValue?) {
+        func object(_ key: String) throws(RecordBodyError) -> [String: JSONValue]? {
+            guard let value = members[key] else { return nil }
+            guard let o = value.objectValue else { throw RecordBodyError(path: key, reason: "a JSON object is required") }
+            return o
+        }
+        var acceptedLoss: AcceptedLoss?
+        var stranded: Stranded?
+        if let loss = try object("accepted_loss") {
+            guard let seconds = loss["seconds"]?.numberValue, seconds >= 0 else {
+                throw RecordBodyError(path: "accepted_loss.seconds", reason: "a non-negative number is required")
+            }
+            acceptedLoss = AcceptedLoss(
+                lastKnownSeq: try integer("last_known_seq", in: loss, path: "accepted_loss.last_known_seq", minimum: 0),
+                records: try integer("records", in: loss, path: "accepted_loss.records", minimum: 0), seconds: seconds)
+        }
+        if let s = try object("stranded") {
+            stranded = Stranded(
+                fromSeq: try integer("from_seq", in: s, path: "stranded.from_seq"),
+                throughSeq: try integer("through_seq", in: s, path: "stranded.through_seq"),
+                records: try integer("records", in: s, path: "stranded.records", minimum: 0))
+        }
+        _ = try object("report")
+        return (acceptedLoss, stranded, members["report"])
+    }
+
+    /// `object[key]` as an integer of at least `minimum` (JSON's exact range); `path` names it in the error.
+    private static func integer(_ key: String, in object: [String: JSONValue], path: String, minimum: Double = 1) throws(RecordBodyError) -> Int64 {
+        guard let n = object[key]?.numberValue, n >= minimum, n <= 9_007_199_254_740_991, n.rounded() == n else {
+            throw RecordBodyError(path: path, reason: minimum >= 1 ? "a positive integer is required" : "a non-negative integer is required")
+        }
+        return Int64(n)
     }
 
     /// The control entry a body holds; throws naming the member that is missing or wrong.
@@ -29,16 +71,8 @@ extension RegionControl {
             guard let value = members[key]?.stringValue, !value.isEmpty else { throw RecordBodyError(path: key, reason: "a non-empty string is required") }
             return value
         }
-        func integer(_ key: String, in object: [String: JSONValue]? = nil, path: String? = nil, minimum: Double = 1) throws(RecordBodyError) -> Int64 {
-            guard let n = (object ?? members)[key]?.numberValue, n >= minimum, n <= 9_007_199_254_740_991, n.rounded() == n else {
-                throw RecordBodyError(path: path ?? key, reason: minimum >= 1 ? "a positive integer is required" : "a non-negative integer is required")
-            }
-            return Int64(n)
-        }
-        func object(_ key: String) throws(RecordBodyError) -> [String: JSONValue]? {
-            guard let value = members[key] else { return nil }
-            guard let o = value.objectValue else { throw RecordBodyError(path: key, reason: "a JSON object is required") }
-            return o
+        func integer(_ key: String, minimum: Double = 1) throws(RecordBodyError) -> Int64 {
+            try Self.integer(key, in: members, path: key, minimum: minimum)
         }
         let actionName = try string("action")
         guard let action = Action(rawValue: actionName) else {
@@ -62,24 +96,7 @@ extension RegionControl {
             version: try integer("version", minimum: action == .report ? 0 : 1),
             eventID: try string("event_id"), operatorName: try string("operator"), reason: try string("reason"), at: at)
         if members["takeover_seq"] != nil { takeoverSeq = try integer("takeover_seq", minimum: 0) }
-        if let loss = try object("accepted_loss") {
-            guard let seconds = loss["seconds"]?.numberValue, seconds >= 0 else {
-                throw RecordBodyError(path: "accepted_loss.seconds", reason: "a non-negative number is required")
-            }
-            acceptedLoss = AcceptedLoss(
-                lastKnownSeq: try integer("last_known_seq", in: loss, path: "accepted_loss.last_known_seq", minimum: 0),
-                records: try integer("records", in: loss, path: "accepted_loss.records", minimum: 0), seconds: seconds)
-        }
-        if let s = try object("stranded") {
-            stranded = Stranded(
-                fromSeq: try integer("from_seq", in: s, path: "stranded.from_seq"),
-                throughSeq: try integer("through_seq", in: s, path: "stranded.through_seq"),
-                records: try integer("records", in: s, path: "stranded.records", minimum: 0))
-        }
-        if members["report"] != nil {
-            guard case .object = members["report"] else { throw RecordBodyError(path: "report", reason: "a JSON object is required") }
-            report = members["report"]
-        }
+        (acceptedLoss, stranded, report) = try Self.attachments(in: members)
     }
 }
 

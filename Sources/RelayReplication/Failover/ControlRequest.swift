@@ -46,9 +46,7 @@ public struct ControlRequest: Sendable, Equatable {
         if let successor { members["successor"] = .string(successor) }
         if let mode { members["mode"] = .string(mode.rawValue) }
         if let expectEvent { members["expect_event"] = .string(expectEvent) }
-        members.merge(attached(to: RegionControl(
-            controlID: "-", action: action, region: region, epoch: 1, version: 1, eventID: eventID, operatorName: operatorName,
-            reason: reason, at: Timestamp(microseconds: 0))).attachments) { _, new in new }
+        members.merge(RegionControl.attachmentMembers(acceptedLoss: acceptedLoss, stranded: stranded, report: report)) { _, new in new }
         return .object(members)
     }
 
@@ -86,19 +84,8 @@ public struct ControlRequest: Sendable, Equatable {
             action: action, region: try text("region")!, successor: try text("successor", required: false), mode: mode,
             eventID: try text("event_id")!, operatorName: try text("operator")!, reason: try text("reason")!,
             expectEvent: try text("expect_event", required: false))
-        // The attachments are read by the entry's own body parser, with the request's members.
-        var body: [String: JSONValue] = [
-            "control_id": "-", "action": .string(action.rawValue), "region": .string(region), "epoch": 1, "version": 1,
-            "event_id": .string(eventID), "operator": .string(operatorName), "reason": .string(reason), "at": "1970-01-01T00:00:00Z",
-        ]
-        for key in Self.attachments { body[key] = m[key] }
-        if action == .takeover { body["successor"] = "-"; body["mode"] = "failover" }
-        do {
-            let parsed = try RegionControl(body: .object(body))
-            (acceptedLoss, stranded, report) = (parsed.acceptedLoss, parsed.stranded, parsed.report)
-        } catch {
-            throw ControlRequestError("\(error)")
-        }
+        // Read as the entry's body reads them: the entry carries them as they are.
+        do { (acceptedLoss, stranded, report) = try RegionControl.attachments(in: m) } catch { throw ControlRequestError("\(error)") }
     }
 }
 

@@ -143,7 +143,7 @@ public struct Failback: Sendable {
     private func waitUntil(_ region: String, holds origin: String, upTo seq: Int64) async -> Bool {
         let deadline = ContinuousClock.now + options.catchUpTimeout
         while ContinuousClock.now < deadline {
-            if let held = await client.status(region).replica(of: origin)?["seq"]?.numberValue, Int64(held) >= seq { return true }
+            if let held = await client.appliedSeq(of: origin, at: region), held >= seq { return true }
             try? await Task.sleep(for: .milliseconds(100))
         }
         return false

@@ -9,6 +9,11 @@ extension RegionClient {
         return RoutingDocument.states(routing.body).first { $0.region == region } ?? RegionState(region: region)
     }
 
+    /// What `region` has applied of `origin`'s ledger (its status); nil when it does not answer.
+    func appliedSeq(of origin: String, at region: String) async -> Int64? {
+        await status(region).replica(of: origin)?["seq"]?.numberValue.map { Int64($0) }
+    }
+
     /// nil when `server`'s routing map says it serves `region` and its gateway is healthy;
     /// otherwise what is wrong.
     func postCheck(serving region: String, by server: String) async throws -> String? {

@@ -111,7 +111,7 @@ public struct Switchover: Sendable {
                 report.step("draining: waiting until \(b) has \(a)'s records up to seq \(target) (timeout \(options.drainTimeout))", say)
                 let deadline = ContinuousClock.now + options.drainTimeout
                 while ContinuousClock.now < deadline {
-                    if let applied = await appliedSeq(of: a, at: b), applied >= target {
+                    if let applied = await client.appliedSeq(of: a, at: b), applied >= target {
                         report.step("drained: \(b) has \(a) up to seq \(applied)", say)
                         report.drainedSeq = applied
                         return .drained
@@ -155,11 +155,6 @@ public struct Switchover: Sendable {
         ControlRequest(
             action: action, region: region, successor: successor, mode: mode, eventID: event, operatorName: options.operatorName,
             reason: options.reason, expectEvent: expectEvent)
-    }
-
-    /// What `region` has applied of `origin`'s ledger.
-    private func appliedSeq(of origin: String, at region: String) async -> Int64? {
-        await client.status(region).replica(of: origin)?["seq"]?.numberValue.map { Int64($0) }
     }
 
     /// Every pre-check, each with what it found.
