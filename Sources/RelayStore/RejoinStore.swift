@@ -1,6 +1,6 @@
 import PostgresNIO
 
-/// The restart guard of migration 0008: after every restart of the database server, the
+/// The restart guard of migration 0009: after every restart of the database server, the
 /// region's new manifests, seals and executions are refused until relay-dr has checked with its
 /// peers that no other region took this one over while it was away, and recorded it here.
 public struct RejoinStore: Sendable {

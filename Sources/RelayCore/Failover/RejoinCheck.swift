@@ -1,6 +1,6 @@
 /// What relay-dr decides when its region's database has restarted (a crash, a lost host): the
 /// region may have been taken over while it was away, before its successor's takeover entry
-/// reached it. Its writes stay refused (migration 0008) until this says `confirm`; when a peer's
+/// reached it. Its writes stay refused (migration 0009) until this says `confirm`; when a peer's
 /// routing map holds a newer takeover of the region, the region is fenced first.
 public enum RejoinCheck {
     /// The decision for one round of asking the peers.

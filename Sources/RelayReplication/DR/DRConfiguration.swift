@@ -24,7 +24,7 @@ public struct DRConfiguration: Sendable {
     /// this long with none accepted (receiving), make `/health` degraded and log an error.
     public var stallAfter: Duration = .seconds(30)
     /// After the region's database restarts, how long relay-dr waits for every peer's routing map
-    /// before it lets the region write on the answers it has (migration 0008; docs/failover.md).
+    /// before it lets the region write on the answers it has (migration 0009; docs/failover.md).
     public var rejoinPatience: Duration = .seconds(10)
     /// Whether this daemon also runs the region's chainer (the default; safe next to others).
     public var runChainer = true

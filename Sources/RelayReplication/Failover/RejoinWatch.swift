@@ -5,7 +5,7 @@ import RelayLedger
 import RelayStore
 import ServiceLifecycle
 
-/// relay-dr's side of the restart guard (migration 0008). Whenever the region's database has
+/// relay-dr's side of the restart guard (migration 0009). Whenever the region's database has
 /// restarted since the last confirmation, it asks every peer's routing map how that peer sees
 /// the region (`RejoinCheck`): a newer takeover there makes it fence the region in its own
 /// ledger first; then it confirms, and the region's gateways may write again.

@@ -1,4 +1,4 @@
--- 0008: a region that comes back starts fenced (docs/failover.md, "Coming back").
+-- 0009: a region that comes back starts fenced (docs/failover.md, "Coming back").
 -- A region whose database restarts (a crash, a lost host) may have been taken over while it was
 -- away, and may not yet hold its successor's takeover entry. Once relay-dr has run against this
 -- database, every restart of the server refuses the region's new manifests, seals and executions
