@@ -13,6 +13,9 @@ struct VerifyCommand: AsyncParsableCommand {
             (manifests, seals, executions, organizations, agents, auth events) with the ledger body \
             that recorded it. Each finding names the seq, the kind and what differs. Progress goes to \
             stderr on long runs. Copies held for other regions are checked on every batch they receive (docs/replication.md).
+            --offline FILE --regions DIR checks an offline audit file (relay-dr export --origin) with no \
+            database and no network: every record's hash and link, every batch header's signature with the \
+            origin's key valid at its time, every header against the records, and coverage (docs/offline-audit.md).
             """)
 
     @OptionGroup var options: RegionDatabaseOptions
@@ -23,8 +26,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON instead of a table.")
     var json = false
 
+    @Option(help: "Check an offline audit file (relay-dr export --origin): no database, no network (docs/offline-audit.md).")
+    var offline: String?
+
+    @Option(help: "With --offline: folder of trusted region files (the origin's ledger keys).")
+    var regions: String?
+
     func run() async throws {
-        guard local else { throw ValidationError("only --local verification is available in this build") }
+        if let offline { return try runOffline(file: offline) }
+        guard local else { throw ValidationError("give --local (this region's database) or --offline FILE --regions DIR") }
         let region = try options.regionID()
         let logger = makeLogger("relay-dr")
         let database = try options.database(logger: logger)
