@@ -31,6 +31,7 @@ def main():
 
     key = SigningKey.generate()
     public = bytes(key.verify_key)
+    seal_public = bytes(SigningKey.generate().verify_key)  # region files need one; the audit never uses it
     key_id = hashlib.sha256(public).hexdigest()[:16]
     os.makedirs(a.regions, exist_ok=True)
     with open(os.path.join(a.regions, ORIGIN + ".yaml"), "w") as f:
@@ -44,10 +45,18 @@ database:
   user: relay
   tls: disable
 keys:
+  - purpose: seal
+    key_id: "{hashlib.sha256(seal_public).hexdigest()[:16]}"
+    public_key: "{base64.b64encode(seal_public).decode()}"
+    valid_from: 2026-01-01T00:00:00Z
   - purpose: ledger
     key_id: "{key_id}"
     public_key: "{base64.b64encode(public).decode()}"
     valid_from: 2026-01-01T00:00:00Z
+targets:
+  rpo_seconds: 5
+  rto_seconds: 300
+  max_lag_on_failover: 1000
 """)
 
     n, size = a.records, a.batch

@@ -19,6 +19,7 @@ public enum AuditLine: Sendable, Equatable {
 
     /// Parses one line of the file of `origin`; the error is a `malformed` batch error naming the member.
     public static func parse(_ line: some Collection<UInt8>, origin: String) throws(BatchError) -> AuditLine {
+        if let record = AuditRecordScanner.scan(line, origin: origin) { return .record(record) }
         let value: JSONValue
         do { value = try JSONParser.parse(line) } catch { throw .malformed("not JSON: \(error)") }
         guard case .object(var members) = value, let type = members.removeValue(forKey: "type")?.stringValue else {

@@ -24,6 +24,8 @@ extension Batch {
 
         func object(_ v: JSONValue, keys: Set<String>) throws(BatchError) -> [String: JSONValue] {
             guard case .object(let o) = v else { throw .malformed("\(path.isEmpty ? "batch" : path): expected an object") }
+            // The common case without building sets: exactly the expected members.
+            if o.count == keys.count, keys.allSatisfy({ o[$0] != nil }) { return o }
             if let unknown = Set(o.keys).subtracting(keys).sorted().first {
                 throw .malformed("\(path.isEmpty ? "" : path + ".")\(unknown): unknown member")
             }
