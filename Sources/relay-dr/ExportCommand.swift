@@ -82,11 +82,10 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let message: String
         if let origin {
-            let summary = try await database.withRunning { db in
+            let p = try await database.withRunning { db in
                 try await AuditExport(database: db, holder: region).run(
                     origin: origin, from: fromSeq, to: toSeq, keys: keys, now: RelayClock.system.now()) { emit($0) }
             }
-            let p = summary.preamble
             message = "exported \(p.recordCount) records of \(origin) (seqs \(p.fromSeq)…\(p.toSeq)) and \(p.headerCount) signed batch headers from \(region)'s database"
                 + (origin == region ? "\nwarning: a region's own database keeps no signed batch headers; export from a peer's database to have its records vouched for" : "")
         } else {

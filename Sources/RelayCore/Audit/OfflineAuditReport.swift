@@ -20,8 +20,8 @@ public struct OfflineAuditReport: Sendable, Equatable, Codable {
     /// All findings, also those beyond the ones kept.
     public var findingsTotal = 0
 
-    /// True when nothing was found.
-    public var consistent: Bool { findingsTotal == 0 }
+    /// True when nothing was found (set when the audit finishes).
+    public var consistent = false
 
     /// An empty report for the file of `preamble`.
     public init(preamble: AuditPreamble) {
@@ -36,41 +36,6 @@ public struct OfflineAuditReport: Sendable, Equatable, Codable {
         case origin, source, records, headers, findings, consistent
         case fromSeq = "from_seq", toSeq = "to_seq", firstSeq = "first_seq", lastSeq = "last_seq"
         case headersVerified = "headers_verified", signedThrough = "signed_through", findingsTotal = "findings_total"
-    }
-
-    /// Encodes every member and `consistent`.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(origin, forKey: .origin)
-        try c.encode(source, forKey: .source)
-        try c.encode(fromSeq, forKey: .fromSeq)
-        try c.encode(toSeq, forKey: .toSeq)
-        try c.encode(records, forKey: .records)
-        try c.encode(firstSeq, forKey: .firstSeq)
-        try c.encode(lastSeq, forKey: .lastSeq)
-        try c.encode(headers, forKey: .headers)
-        try c.encode(headersVerified, forKey: .headersVerified)
-        try c.encode(signedThrough, forKey: .signedThrough)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(findingsTotal, forKey: .findingsTotal)
-        try c.encode(consistent, forKey: .consistent)
-    }
-
-    /// Decodes a report written by `encode(to:)` (`consistent` is derived).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        origin = try c.decode(String.self, forKey: .origin)
-        source = try c.decode(String.self, forKey: .source)
-        fromSeq = try c.decode(Int64.self, forKey: .fromSeq)
-        toSeq = try c.decode(Int64.self, forKey: .toSeq)
-        records = try c.decode(Int64.self, forKey: .records)
-        firstSeq = try c.decodeIfPresent(Int64.self, forKey: .firstSeq)
-        lastSeq = try c.decodeIfPresent(Int64.self, forKey: .lastSeq)
-        headers = try c.decode(Int64.self, forKey: .headers)
-        headersVerified = try c.decode(Int64.self, forKey: .headersVerified)
-        signedThrough = try c.decode(Int64.self, forKey: .signedThrough)
-        findings = try c.decode([AuditFinding].self, forKey: .findings)
-        findingsTotal = try c.decode(Int.self, forKey: .findingsTotal)
     }
 
     /// A plain-text summary and one row per finding (`seq  reason  detail`).

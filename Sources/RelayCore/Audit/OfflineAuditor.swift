@@ -75,6 +75,7 @@ public struct OfflineAuditor: Sendable {
                 "seqs \(first)…\(lastSeq) are not covered by any signed batch header that matches the records "
                     + (report.signedThrough >= (report.firstSeq ?? 1) ? "(the last signed head is seq \(report.signedThrough))" : "(no signed head matches)"))
         }
+        report.consistent = report.findingsTotal == 0
         return report
     }
 

@@ -9,11 +9,6 @@ import RelayStore
 /// `replica_batches`), so the normal source is a peer region's database; an export of the
 /// origin's own ledger has records only, and the offline verifier reports them uncovered.
 public struct AuditExport: Sendable {
-    /// What was written.
-    public struct Summary: Sendable, Equatable {
-        public var preamble: AuditPreamble
-    }
-
     public let database: Database
     /// The region whose database `database` is.
     public let holder: String
@@ -26,12 +21,13 @@ public struct AuditExport: Sendable {
 
     /// Writes `origin`'s records `from…to` (to: the copy's head when nil; a `to` inside a batch is
     /// moved to that batch's end, so the last records are vouched for) to `write`, one line at a
-    /// time without the newline. `keys` are the origin's ledger keys from the region files.
+    /// time without the newline; returns the preamble written (what the file holds). `keys` are
+    /// the origin's ledger keys from the region files.
     @discardableResult
     public func run(
         origin: String, from: Int64 = 1, to: Int64? = nil, keys: [RegionKey], now: Timestamp,
         write: (String) async throws -> Void
-    ) async throws -> Summary {
+    ) async throws -> AuditPreamble {
         let head = try await copyHead(origin)
         var last = min(to ?? head, head)
         let stored = origin == holder ? [] : try await ReplicaStore(database: database).signedHeaders(origin: origin, from: from, through: last)
@@ -56,7 +52,7 @@ public struct AuditExport: Sendable {
         } else {
             try await ReplicaStore(database: database).forEachEntry(origin: origin, from: from, through: last, emit)
         }
-        return Summary(preamble: preamble)
+        return preamble
     }
 
     /// The last seq this database holds of `origin`'s chain (its ledger head, or its replica head).
