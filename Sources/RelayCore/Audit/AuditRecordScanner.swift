@@ -80,20 +80,27 @@ struct AuditRecordScanner {
     /// 64 lower-case hex characters.
     private mutating func hex32() -> [UInt8]? {
         guard bytes.count - i >= 64 else { return nil }
-        var out = [UInt8](repeating: 0, count: 32)
-        for k in 0..<32 {
-            guard let hi = Self.nibble(bytes[i + 2 * k]), let lo = Self.nibble(bytes[i + 2 * k + 1]) else { return nil }
-            out[k] = hi << 4 | lo
+        var bad: UInt8 = 0
+        let out = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            for k in 0..<32 {
+                let hi = Self.nibbles[Int(bytes[i + 2 * k])]
+                let lo = Self.nibbles[Int(bytes[i + 2 * k + 1])]
+                bad |= (hi | lo) & 0x10
+                buffer[k] = hi << 4 | (lo & 0x0f)
+            }
+            count = 32
         }
+        guard bad == 0 else { return nil }
         i += 64
         return out
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
+    /// Each byte's value as a lower-case hex digit, or 0x10 when it is none.
+    private static let nibbles: [UInt8] = (0...255).map { c in
         switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        default: nil
+        case 48...57: UInt8(c - 48)
+        case 97...102: UInt8(c - 87)
+        default: 0x10
         }
     }
 

@@ -57,13 +57,14 @@ public struct LedgerEntry: Sendable, Equatable {
         // Written byte by byte: this runs once per entry when a million entries are verified.
         out += #"{"body":"#.utf8
         out += body
-        out += #","committed_at":"#.utf8
-        Self.append(string: committedAt.iso8601, to: &out)
-        out += #","epoch":"#.utf8
+        // committed_at and kind are always plain ASCII: quoted without an escape check.
+        out += #","committed_at":""#.utf8
+        out += committedAt.iso8601.utf8
+        out += #"","epoch":"#.utf8
         Self.append(integer: epoch, to: &out)
-        out += #","kind":"#.utf8
-        Self.append(string: kind.rawValue, to: &out)
-        out += #","prev_hash":""#.utf8
+        out += #","kind":""#.utf8
+        out += kind.rawValue.utf8
+        out += #"","prev_hash":""#.utf8
         Hex.append(prevHash, to: &out)
         out += #"","region":"#.utf8
         Self.append(string: region, to: &out)
