@@ -20,16 +20,16 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: RegionDatabaseOptions
 
-    @Flag(help: "Check this region's own database (the only form available yet).")
+    @Flag(help: "Check this region's own database.")
     var local = false
 
     @Flag(help: "Print the result as JSON instead of a table.")
     var json = false
 
-    @Option(help: "Check an offline audit file (relay-dr export --origin): no database, no network (docs/offline-audit.md).")
+    @Option(help: ArgumentHelp("Check an offline audit file (relay-dr export --origin): no database, no network (docs/offline-audit.md).", valueName: "file"))
     var offline: String?
 
-    @Option(help: "With --offline: folder of trusted region files (the origin's ledger keys).")
+    @Option(help: ArgumentHelp("With --offline: folder of trusted region files (the origin's ledger keys).", valueName: "dir"))
     var regions: String?
 
     func run() async throws {

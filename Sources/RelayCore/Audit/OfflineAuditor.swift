@@ -53,7 +53,6 @@ public struct OfflineAuditor: Sendable {
     /// The result once every line was consumed.
     public mutating func finish() -> OfflineAuditReport {
         let last = report.lastSeq ?? (preamble.fromSeq - 1)
-        if let chain, let finding = chain.finish(recordedHead: nil).first { add(AuditFinding(finding)) }
         // The highest seq anything vouches for that the file does not reach.
         let vouched = expected.filter { $0.key > last && $0.value.contains { $0.isHead } }.keys.max()
         let declared = preamble.toSeq
