@@ -31,13 +31,8 @@ struct OfflineAuditTests {
             for i in 0..<30 { try await regions.decide(in: "r1", amount: Double(i) * 10 + 1) }
             #expect(try await regions.waitUntilConverged())
             try await TemporaryDirectory.with(prefix: "relay-audit-") { dir in
-                try DRProcess.writeConfig(regions, to: dir.url)
-                let file = dir.path("r1.audit.jsonl")
-                let export = try await run(
-                    relayDR: ["export", "--region", "r2", "--origin", "r1", "--regions-dir", dir.path("regions"), "--out", file],
-                    database: regions.node("r2"))
+                let (file, lines, export) = try await exportFile(of: "r1", from: "r2", regions: regions, dir: dir)
                 #expect(export.status == 0, "\(export.output)")
-                let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
                 let preamble = try AuditPreamble.parse(Array(lines[0].utf8))
                 #expect(preamble.origin == "r1" && preamble.source == "r2" && preamble.fromSeq == 1 && preamble.toSeq == 30)
                 #expect(preamble.recordCount == 30 && preamble.headerCount >= 8, "\(lines[0])")
@@ -111,13 +106,8 @@ struct OfflineAuditTests {
             for i in 0..<5 { try await regions.decide(in: "r1", amount: Double(i)) }
             #expect(try await regions.waitUntilConverged())
             try await TemporaryDirectory.with(prefix: "relay-audit-") { dir in
-                try DRProcess.writeConfig(regions, to: dir.url)
-                let file = dir.path("own.jsonl")
-                let export = try await run(
-                    relayDR: ["export", "--region", "r1", "--origin", "r1", "--regions-dir", dir.path("regions"), "--out", file],
-                    database: regions.node("r1"))
+                let (file, lines, export) = try await exportFile(of: "r1", from: "r1", regions: regions, dir: dir)
                 #expect(export.status == 0 && export.output.contains("warning"), "\(export.output)")
-                let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
                 for verdict in try await verdicts(file, lines: lines, dir: dir) {
                     #expect(verdict.status == 1 && verdict.has("uncovered", at: 1), "\(verdict)")
                     #expect(verdict.findings.count == 1, "\(verdict)")
@@ -127,6 +117,20 @@ struct OfflineAuditTests {
     }
 
     // MARK: Helpers
+
+    /// Writes the region files into `dir` and runs `relay-dr export --origin` on `holder`'s
+    /// database; the file, its lines and the command's result.
+    private func exportFile(
+        of origin: String, from holder: String, regions: TestRegions, dir: TemporaryDirectory
+    ) async throws -> (file: String, lines: [String], result: (status: Int32, output: String)) {
+        try DRProcess.writeConfig(regions, to: dir.url)
+        let file = dir.path("\(origin)-from-\(holder).audit.jsonl")
+        let result = try await run(
+            relayDR: ["export", "--region", holder, "--origin", origin, "--regions-dir", dir.path("regions"), "--out", file],
+            database: regions.node(holder))
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        return (file, text.split(separator: "\n").map(String.init), result)
+    }
 
     /// Writes `lines` to a file and expects both verifiers to refuse it with `reason` at `seq`.
     private func expectRefused(
