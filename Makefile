@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication soak clean
+.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication bench-verify soak clean
 
 # Extra `relay-local up` flags for run and run-single, e.g. RUN_FLAGS='--traffic-rate 0'.
 RUN_FLAGS ?=
@@ -66,6 +66,11 @@ soak: deps
 bench-replication:
 	@scripts/install-deps.sh curl
 	bench/replication/run.sh
+
+## bench-verify: relay-dr verify --offline of 1,000,000 synthetic records on one core (release build):
+## records/s and peak RSS (BENCH_RECORDS, BENCH_PAD, CONFIG adjust it).
+bench-verify:
+	bench/verify/run.sh
 
 clean:
 	rm -rf .build .local

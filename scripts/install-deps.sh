@@ -6,7 +6,8 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # openssl: the TLS replication tests make their throwaway CA and certificates with it.
-for pkg in postgresql-15 postgresql-client-15 libsodium23 python3 openssl "$@"; do
+# python3-nacl: tools/verify_audit.py (the independent offline-audit verifier) checks Ed25519 with it.
+for pkg in postgresql-15 postgresql-client-15 libsodium23 python3 python3-nacl openssl "$@"; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 if ((${#need[@]})); then
@@ -18,6 +19,13 @@ if ((${#need[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# tools/verify_audit.py imports PyNaCl in the python3 on PATH: python3-nacl serves Debian's own
+# python3; another one (e.g. pyenv's) gets the PyPI wheel.
+if ! python3 -c 'import nacl.signing' 2>/dev/null; then
+  echo "install-deps: installing PyNaCl for $(command -v python3)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'pynacl==1.5.0' >&2
 fi
 
 if ! command -v swift >/dev/null && [[ ! -x /opt/swift/usr/bin/swift ]]; then

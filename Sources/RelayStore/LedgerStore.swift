@@ -43,10 +43,10 @@ public struct LedgerStore: Sendable {
         }
     }
 
-    /// Calls `body` with every stored entry of `region` from `seq` on, in seq order, streaming
+    /// Calls `body` with every stored entry of `region` from `seq` through `last`, in seq order, streaming
     /// (memory stays flat however long the chain is). The subject is passed alongside.
     public func forEachEntry(
-        region: String, from seq: Int64 = 1, _ body: (LedgerEntry, String) async throws -> Void
+        region: String, from seq: Int64 = 1, through last: Int64 = .max, _ body: (LedgerEntry, String) async throws -> Void
     ) async throws {
         return try await database.operation("read \(region)'s ledger") { conn in
             let rows = try await conn.guardedQuery(
@@ -54,7 +54,7 @@ public struct LedgerStore: Sendable {
                 SELECT l.seq, coalesce(r.kind, '?'), coalesce(r.subject, '?'), coalesce(r.body, ''::bytea),
                     \(unescaped: SQL.micros("l.committed_at", as: "committed_at")), l.epoch, l.prev_hash, l.hash
                 FROM ledger l LEFT JOIN ledger_records r ON r.id = l.record_id
-                WHERE l.region = \(region) AND l.seq >= \(seq) ORDER BY l.seq
+                WHERE l.region = \(region) AND l.seq BETWEEN \(seq) AND \(last) ORDER BY l.seq
                 """, logger: database.logger)
             for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
                 (Int64, String, String, Data, Int64, Int64, Data, Data).self)

@@ -81,13 +81,16 @@ public struct ReplicaStore: Sendable {
         }
     }
 
-    /// Calls `body` with every replica entry of `origin` in seq order (streaming).
-    public func forEachEntry(origin: String, _ body: (LedgerEntry, String) async throws -> Void) async throws {
+    /// Calls `body` with every replica entry of `origin` in seq order (streaming), from seq
+    /// `first` through `last`.
+    public func forEachEntry(
+        origin: String, from first: Int64 = 1, through last: Int64 = .max, _ body: (LedgerEntry, String) async throws -> Void
+    ) async throws {
         return try await database.operation("read the replica of \(origin)") { conn in
             let rows = try await conn.guardedQuery(
                 """
                 SELECT seq, kind, subject, body, \(unescaped: SQL.micros("committed_at", as: "committed_at")), epoch, prev_hash, hash
-                FROM replica_ledger WHERE origin = \(origin) ORDER BY seq
+                FROM replica_ledger WHERE origin = \(origin) AND seq BETWEEN \(first) AND \(last) ORDER BY seq
                 """, logger: database.logger)
             for try await (seq, kind, subject, bodyBytes, micros, epoch, prev, hash) in rows.decode(
                 (Int64, String, String, Data, Int64, Int64, Data, Data).self)
@@ -98,6 +101,38 @@ public struct ReplicaStore: Sendable {
                         region: origin, seq: seq, kind: k, body: Array(bodyBytes), committedAt: Timestamp(microseconds: micros),
                         epoch: epoch, prevHash: Array(prev), hash: Array(hash)), subject)
             }
+        }
+    }
+}
+
+/// A batch header as a receiver kept it (`replica_batches`): the canonical JSON bytes of the
+/// header and the origin's signature over them.
+public struct StoredBatchHeader: Sendable, Equatable {
+    public var header: [UInt8]
+    public var signature: [UInt8]
+
+    /// Creates a stored header.
+    public init(header: [UInt8], signature: [UInt8]) {
+        self.header = header
+        self.signature = signature
+    }
+}
+
+extension ReplicaStore {
+    /// The signed headers kept for `origin`'s batches that overlap seqs `first…last`, by
+    /// `(first_seq, last_seq)`: the origin's own statements about its chain (evidence).
+    public func signedHeaders(origin: String, from first: Int64, through last: Int64) async throws -> [StoredBatchHeader] {
+        return try await database.operation("read the batch headers of \(origin)") { conn in
+            var out: [StoredBatchHeader] = []
+            for try await (header, signature) in try await conn.guardedQuery(
+                """
+                SELECT header, signature FROM replica_batches
+                WHERE origin = \(origin) AND last_seq >= \(first) AND first_seq <= \(last) ORDER BY first_seq, last_seq
+                """, logger: database.logger
+            ).decode((Data, Data).self) {
+                out.append(StoredBatchHeader(header: Array(header), signature: Array(signature)))
+            }
+            return out
         }
     }
 }

@@ -13,18 +13,28 @@ struct VerifyCommand: AsyncParsableCommand {
             (manifests, seals, executions, organizations, agents, auth events) with the ledger body \
             that recorded it. Each finding names the seq, the kind and what differs. Progress goes to \
             stderr on long runs. Copies held for other regions are checked on every batch they receive (docs/replication.md).
+            --offline FILE --regions DIR checks an offline audit file (relay-dr export --origin) with no \
+            database and no network: every record's hash and link, every batch header's signature with the \
+            origin's key valid at its time, every header against the records, and coverage (docs/offline-audit.md).
             """)
 
     @OptionGroup var options: RegionDatabaseOptions
 
-    @Flag(help: "Check this region's own database (the only form available yet).")
+    @Flag(help: "Check this region's own database.")
     var local = false
 
     @Flag(help: "Print the result as JSON instead of a table.")
     var json = false
 
+    @Option(help: ArgumentHelp("Check an offline audit file (relay-dr export --origin): no database, no network (docs/offline-audit.md).", valueName: "file"))
+    var offline: String?
+
+    @Option(help: ArgumentHelp("With --offline: folder of trusted region files (the origin's ledger keys).", valueName: "dir"))
+    var regions: String?
+
     func run() async throws {
-        guard local else { throw ValidationError("only --local verification is available in this build") }
+        if let offline { return try runOffline(file: offline) }
+        guard local else { throw ValidationError("give --local (this region's database) or --offline FILE --regions DIR") }
         let region = try options.regionID()
         let logger = makeLogger("relay-dr")
         let database = try options.database(logger: logger)

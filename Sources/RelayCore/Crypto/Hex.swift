@@ -15,6 +15,15 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the lower-case hex of `bytes` to `out` (no intermediate String).
+    public static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+    }
+
     /// Decodes hex (either case); nil when the text is not an even number of hex digits.
     public static func decode(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)

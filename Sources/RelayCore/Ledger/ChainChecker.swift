@@ -12,6 +12,13 @@ public struct ChainChecker: Sendable {
         self.region = region
     }
 
+    /// Starts after `head` of `region`: checks a range of the chain that begins at `head.seq + 1`
+    /// (an export from a later seq), taking `head` as given.
+    public init(region: String, after head: LedgerHead) {
+        self.region = region
+        self.head = head
+    }
+
     /// Checks `entry`, stored with `subject`, against the chain so far.
     public mutating func check(_ entry: LedgerEntry, subject: String) -> [LedgerFinding] {
         var findings: [LedgerFinding] = []

@@ -1,3 +1,5 @@
+import Crypto
+
 /// One link of a region's hash chain (byte format in docs/ledger-format.md).
 public struct LedgerEntry: Sendable, Equatable {
     public var region: String
@@ -50,19 +52,51 @@ public struct LedgerEntry: Sendable, Equatable {
     /// "kind":…,"prev_hash":…,"region":…,"seq":…}`. The body bytes are embedded as they are,
     /// which equals RFC 8785 of the whole object because the body itself is canonical.
     public var canonicalBytes: [UInt8] {
-        func str(_ s: String) -> String { CanonicalJSON.string(.string(s)) }
-        func int(_ n: Int64) -> String { CanonicalJSON.serialize(number: Double(n)) }
-        var out = Array("{\"body\":".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + 192)
+        // Written byte by byte: this runs once per entry when a million entries are verified.
+        out += #"{"body":"#.utf8
         out += body
-        out += Array(",\"committed_at\":\(str(committedAt.iso8601)),\"epoch\":\(int(epoch))".utf8)
-        out += Array(",\"kind\":\(str(kind.rawValue)),\"prev_hash\":\(str(Hex.encode(prevHash)))".utf8)
-        out += Array(",\"region\":\(str(region)),\"seq\":\(int(seq))}".utf8)
+        // committed_at and kind are always plain ASCII: quoted without an escape check.
+        out += #","committed_at":""#.utf8
+        out += committedAt.iso8601.utf8
+        out += #"","epoch":"#.utf8
+        Self.append(integer: epoch, to: &out)
+        out += #","kind":""#.utf8
+        out += kind.rawValue.utf8
+        out += #"","prev_hash":""#.utf8
+        Hex.append(prevHash, to: &out)
+        out += #"","region":"#.utf8
+        Self.append(string: region, to: &out)
+        out += #","seq":"#.utf8
+        Self.append(integer: seq, to: &out)
+        out.append(UInt8(ascii: "}"))
         return out
     }
 
     /// SHA-256(domain tag ‖ prev_hash ‖ canonical entry without hash).
     public var computedHash: [UInt8] {
-        Digest.sha256(Self.domainTag + prevHash + canonicalBytes)
+        var hasher = SHA256()
+        hasher.update(data: Self.domainTag)
+        hasher.update(data: prevHash)
+        hasher.update(data: canonicalBytes)
+        return Array(hasher.finalize())
+    }
+
+    /// A JSON string as RFC 8785 writes it: quoted as it is when nothing needs escaping.
+    private static func append(string: String, to out: inout [UInt8]) {
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(UInt8(ascii: "\""))
+            out += string.utf8
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out += CanonicalJSON.bytes(.string(string))
+        }
+    }
+
+    /// An integer as RFC 8785 writes it (a double: exact below 2^53, rounded as JavaScript above).
+    private static func append(integer: Int64, to out: inout [UInt8]) {
+        out += (integer.magnitude < 1 << 53 ? String(integer) : CanonicalJSON.serialize(number: Double(integer))).utf8
     }
 }
 

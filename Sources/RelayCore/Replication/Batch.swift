@@ -10,6 +10,16 @@ public struct Batch: Sendable, Equatable {
             self.entry = entry
             self.subject = subject
         }
+
+        /// The record's wire form (an element of a batch's `records`).
+        public var json: JSONValue {
+            .object([
+                "seq": .number(Double(entry.seq)), "kind": .string(entry.kind.rawValue),
+                "subject": .string(subject), "body": .string(Base64.encode(entry.body)),
+                "committed_at": .string(entry.committedAt.iso8601), "epoch": .number(Double(entry.epoch)),
+                "prev_hash": .string(Hex.encode(entry.prevHash)), "hash": .string(Hex.encode(entry.hash)),
+            ])
+        }
     }
 
     public var header: BatchHeader
@@ -40,15 +50,7 @@ public struct Batch: Sendable, Equatable {
     public var json: JSONValue {
         .object([
             "header": header.json, "signature": .string(Base64.encode(signature)),
-            "records": .array(
-                records.map { r in
-                    .object([
-                        "seq": .number(Double(r.entry.seq)), "kind": .string(r.entry.kind.rawValue),
-                        "subject": .string(r.subject), "body": .string(Base64.encode(r.entry.body)),
-                        "committed_at": .string(r.entry.committedAt.iso8601), "epoch": .number(Double(r.entry.epoch)),
-                        "prev_hash": .string(Hex.encode(r.entry.prevHash)), "hash": .string(Hex.encode(r.entry.hash)),
-                    ])
-                }),
+            "records": .array(records.map(\.json)),
         ])
     }
 }
