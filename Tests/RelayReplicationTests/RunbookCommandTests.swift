@@ -24,7 +24,8 @@ struct RunbookCommandTests {
         try await run(RunbookScenario("replication-lag.md"))
     }
 
-    /// r2 holds r1 quarantined until the runbook's last section, where the operator clears it.
+    /// r2 holds r1 quarantined, its copy of r1 rewritten (another hash from seq 1), until the
+    /// runbook's last section, where the operator clears the quarantine.
     @Test func chainDivergence() async throws {
         try await run(
             RunbookScenario(
@@ -32,7 +33,13 @@ struct RunbookCommandTests {
                 setup: { h in
                     try await h.regions.decide(in: "r1")
                     #expect(try await h.regions.waitUntilConverged())
-                    try await h.sql("r2", "UPDATE replica_heads SET quarantined = true, quarantine_reason = 'runbook test: divergence at seq 1' WHERE origin = 'r1'")
+                    try await h.sql(
+                        "r2",
+                        """
+                        SET session_replication_role = replica;
+                        UPDATE replica_ledger SET hash = sha256(hash) WHERE origin = 'r1';
+                        UPDATE replica_heads SET quarantined = true, quarantine_reason = 'runbook test: divergence at seq 1' WHERE origin = 'r1';
+                        """)
                 },
                 before: [("Verify and roll back", { h in try await h.sql("r2", "UPDATE replica_heads SET quarantined = false, quarantine_reason = NULL WHERE origin = 'r1'") })]))
     }

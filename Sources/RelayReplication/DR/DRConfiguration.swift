@@ -23,6 +23,8 @@ public struct DRConfiguration: Sendable {
     /// Records waiting this long with no acknowledgement (shipping), or an origin's batches refused
     /// this long with none accepted (receiving), make `/health` degraded and log an error.
     public var stallAfter: Duration = .seconds(30)
+    /// How often the peers' copies of this region's ledger are verified (continuous mode); nil: never.
+    public var copyVerifyInterval: Duration? = .seconds(5)
     /// Whether this daemon also runs the region's chainer (the default; safe next to others).
     public var runChainer = true
     public var chainer = Chainer.Options()
@@ -49,7 +51,7 @@ public struct DRConfiguration: Sendable {
     /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
     /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES,
-    /// RELAY_DR_STALL_SECONDS, RELAY_DR_ADMIN_TOKEN,
+    /// RELAY_DR_STALL_SECONDS, RELAY_DR_VERIFY_SECONDS (0: no continuous verification), RELAY_DR_ADMIN_TOKEN,
     /// RELAY_DR_CHAINER and the RELAY_DR_TLS_* settings (`DRTLS.fromEnvironment`).
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
@@ -94,6 +96,8 @@ public struct DRConfiguration: Sendable {
         config.maxBodyBytes = try env.int("RELAY_DR_MAX_BODY_BYTES", default: 16 << 20, range: 1024...(256 << 20))
         config.stallAfter = .seconds(try env.int("RELAY_DR_STALL_SECONDS", default: 30, range: 1...86_400))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
+        let verifySeconds = try env.int("RELAY_DR_VERIFY_SECONDS", default: 5, range: 0...86_400)
+        config.copyVerifyInterval = verifySeconds == 0 ? nil : .seconds(verifySeconds)
         if let token = env.optional("RELAY_DR_ADMIN_TOKEN") {
             guard token.utf8.count >= 16 else {
                 throw ConfigurationError(setting: "RELAY_DR_ADMIN_TOKEN", reason: "too short: use at least 16 random characters (e.g. openssl rand -hex 32)")

@@ -21,6 +21,8 @@ public final class DRDaemon: Sendable {
     let receiver: BatchReceiver
     let shipping: ShippingService
     let lag: LagMonitor
+    /// The continuous verification of the peers' copies (nil when disabled).
+    let copyWatch: CopyWatch?
     let control: RegionControlService
     let gate: ReadyGate
     let logger: Logger
@@ -60,6 +62,13 @@ public final class DRDaemon: Sendable {
         }
         self.lag = LagMonitor(
             region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
+        self.copyWatch = c.copyVerifyInterval.map { interval in
+            let remote = RegionCopySource(client: RegionClient(regions: c.regions, client: client, adminToken: nil, timeout: .seconds(5)))
+            return CopyWatch(
+                region: c.region, peers: peers.map(\.id),
+                source: DaemonCopySource(region: c.region, database: database, regions: c.regions, remote: remote), interval: interval,
+                gate: gate, metrics: metrics, runs: VerificationRunStore(database: database), clock: clock, logger: logger)
+        }
         self.shipping = ShippingService(
             shippers: shippers, lag: lag, sampleInterval: c.lagSampleInterval, stallAfter: c.stallAfter, gate: gate, client: client,
             metrics: metrics, clock: clock, logger: logger)
@@ -79,6 +88,7 @@ public final class DRDaemon: Sendable {
     public func application() -> some ApplicationProtocol {
         var services: [any Service] = [database.client, shipping]
         if let chainer { services.append(chainer) }
+        if let copyWatch { services.append(copyWatch) }
         var app = Application(
             router: router(), server: serverBuilder(),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
@@ -114,6 +124,18 @@ public final class DRDaemon: Sendable {
         }
         router.get("/v1/status") { [self] _, _ -> Response in
             await read("status", within: .seconds(5)) { try await self.status() }
+        }
+        router.get("/v1/copies") { [self] _, _ -> Response in
+            await read("copies", within: .seconds(10)) { try await self.copies() }
+        }
+        router.get("/v1/copies/check") { [self] _, _ -> Response in
+            // Reads every entry and row held here (relay-dr verify --full): long, read-only.
+            await read("full check", within: .seconds(3600)) {
+                try await RegionFullCheck(region: self.configuration.region, database: self.database, regions: self.configuration.regions).run().json
+            }
+        }
+        router.get("/v1/copies/:origin/hash") { [self] request, context -> Response in
+            await copyHash(origin: context.parameters.get("origin") ?? "", seq: request.uri.queryParameters.get("seq"))
         }
         router.get("/v1/routing") { [self] _, _ -> Response in
             await read("routing", within: .seconds(2)) { try await self.control.routing() }
