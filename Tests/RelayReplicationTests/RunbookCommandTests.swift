@@ -222,28 +222,8 @@ struct RunbookHarness: Sendable {
             env["RELAY_DB_NAME"] = n.databaseName
             env["RELAY_DB_USER"] = n.cluster.superuser
         }
-        let log = work.appendingPathComponent(".relay-dr-\(UUID()).out")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: log)
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ChainerProcess.executable)
-        p.arguments = arguments
-        p.environment = env
-        p.currentDirectoryURL = work
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        if await !p.waitForExit(timeout: timeout) {
-            kill(p.processIdentifier, SIGKILL)
-            _ = await p.waitForExit(timeout: .seconds(10))
-            return (-1, "killed after \(timeout): " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
-        }
-        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let result = try await RelayDRInvocation.run(arguments, environment: env, directory: work, timeout: timeout, merged: true)
+        return (result.status, result.stdout)
     }
 
     /// Runs a setup command that must succeed.

@@ -30,31 +30,8 @@ struct VerifyCLI: Sendable {
         env["RELAY_DB_NAME"] = n.databaseName
         env["RELAY_DB_USER"] = n.cluster.superuser
         env["RELAY_LOG_LEVEL"] = "error"
-        let out = config.appendingPathComponent("verify-\(UUID()).out")
-        let err = config.appendingPathComponent("verify-\(UUID()).err")
-        for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
-        defer { for f in [out, err] { try? FileManager.default.removeItem(at: f) } }
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ChainerProcess.executable)
-        p.arguments = command + arguments
-        p.environment = env
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = outHandle
-        p.standardError = errHandle
-        try p.run()
-        if await !p.waitForExit(timeout: timeout) {
-            kill(p.processIdentifier, SIGKILL)
-            _ = await p.waitForExit(timeout: .seconds(10))
-        }
-        return Run(
-            status: p.isRunning ? -1 : p.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        let result = try await RelayDRInvocation.run(command + arguments, environment: env, directory: config, timeout: timeout)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }
 
