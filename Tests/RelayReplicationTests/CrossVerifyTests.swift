@@ -152,6 +152,11 @@ struct CrossVerifyTests {
             // Its own ledger and the replica of r1; nothing was ever received from r3 (which wrote nothing).
             #expect(heads.map(\.origin).sorted() == ["r1", "r2"], "\(copies.json)")
             #expect(heads.first { $0.origin == "r1" }.map { ($0.seq, $0.count, $0.recordedSeq, $0.holder) } ?? (0, 0, 0, "") == (3, 3, 3, "r2"))
+            let one = try await HTTP.get(base + "/v1/copies?origin=r1")
+            #expect(one.json["copies"]?.arrayValue?.compactMap(CopyHead.init(json:)).map(\.origin) == ["r1"])
+            let own = try await HTTP.get(base + "/v1/copies?origin=r2")
+            #expect(own.json["copies"]?.arrayValue?.compactMap(CopyHead.init(json:)).map(\.holder) == ["r2"])
+            #expect(try await HTTP.get(base + "/v1/copies?origin=nowhere").status == 400)
             let chain = try await regions.chain(of: "r1", in: "r1")
             let at2 = try await HTTP.get(base + "/v1/copies/r1/hash?seq=2")
             #expect(at2.status == 200)

@@ -8,8 +8,9 @@ import RelayStore
 extension DRDaemon {
     /// `GET /v1/copies`: per origin, the head seq and hash this region holds (its own ledger for
     /// itself, its replicas for the peers), how many entries it holds and the head it recorded.
-    func copies() async throws -> JSONValue {
-        let heads = try await CopyStore(database: database).heads(region: configuration.region)
+    /// `?origin=X` restricts it to X's copy.
+    func copies(origin: String?) async throws -> JSONValue {
+        let heads = try await CopyStore(database: database).heads(region: configuration.region, origin: origin)
         return ["region": .string(configuration.region), "copies": .array(heads.map(\.json))]
     }
 
@@ -34,5 +35,16 @@ extension DRDaemon {
         } catch {
             return Self.json(503, ["detail": .string("hash_at unavailable: \(error)"), "region": .string(region)])
         }
+    }
+
+    /// `GET /v1/copies/check`: this region's full check (`relay-dr verify --full`), one at a time
+    /// (429 while one runs: it reads every entry and row held here).
+    func fullCheck() async -> Response {
+        guard fullCheckRunning.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return Self.json(429, ["detail": "a full check is already running on this relay-dr; retry when it has finished"])
+        }
+        defer { fullCheckRunning.store(false, ordering: .releasing) }
+        let check = RegionFullCheck(region: configuration.region, database: database, regions: configuration.regions)
+        return await read("full check", within: .seconds(3600)) { try await check.run().json }
     }
 }

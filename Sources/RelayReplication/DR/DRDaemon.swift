@@ -10,6 +10,7 @@ import RelayLedger
 import RelayStore
 import RelaySystem
 import ServiceLifecycle
+import Synchronization
 
 /// One region's relay-dr: the replication API (receiver, status, metrics, health), a shipper per
 /// peer, the lag sampler and (by default) the chainer, over the region's database.
@@ -23,6 +24,8 @@ public final class DRDaemon: Sendable {
     let lag: LagMonitor
     /// The continuous verification of the peers' copies (nil when disabled).
     let copyWatch: CopyWatch?
+    /// Set while a full check (`GET /v1/copies/check`) runs: one at a time, it reads everything.
+    let fullCheckRunning = Atomic<Bool>(false)
     let control: RegionControlService
     let gate: ReadyGate
     let logger: Logger
@@ -63,7 +66,8 @@ public final class DRDaemon: Sendable {
         self.lag = LagMonitor(
             region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
         self.copyWatch = c.copyVerifyInterval.map { interval in
-            let remote = RegionCopySource(client: RegionClient(regions: c.regions, client: client, adminToken: nil, timeout: .seconds(5)))
+            let remote = RegionCopySource(
+                client: RegionClient(regions: c.regions, client: client, adminToken: nil, timeout: .seconds(5)), origin: c.region)
             return CopyWatch(
                 region: c.region, peers: peers.map(\.id),
                 source: DaemonCopySource(region: c.region, database: database, regions: c.regions, remote: remote), interval: interval,
@@ -125,14 +129,15 @@ public final class DRDaemon: Sendable {
         router.get("/v1/status") { [self] _, _ -> Response in
             await read("status", within: .seconds(5)) { try await self.status() }
         }
-        router.get("/v1/copies") { [self] _, _ -> Response in
-            await read("copies", within: .seconds(10)) { try await self.copies() }
+        router.get("/v1/copies") { [self] request, _ -> Response in
+            let origin = request.uri.queryParameters.get("origin")
+            if let origin, configuration.regions.region(origin) == nil {
+                return Self.json(400, ["detail": .string("unknown origin '\(origin)' (regions: \(configuration.regions.ids.joined(separator: ", ")))")])
+            }
+            return await read("copies", within: .seconds(10)) { try await self.copies(origin: origin) }
         }
         router.get("/v1/copies/check") { [self] _, _ -> Response in
-            // Reads every entry and row held here (relay-dr verify --full): long, read-only.
-            await read("full check", within: .seconds(3600)) {
-                try await RegionFullCheck(region: self.configuration.region, database: self.database, regions: self.configuration.regions).run().json
-            }
+            await fullCheck()
         }
         router.get("/v1/copies/:origin/hash") { [self] request, context -> Response in
             await copyHash(origin: context.parameters.get("origin") ?? "", seq: request.uri.queryParameters.get("seq"))

@@ -1,8 +1,8 @@
 import RelayCore
 import RelayStore
 
-/// The copies as a relay-dr sees them: its own region's from its database, the peers' through
-/// their relay-drs (the continuous check of `relay-dr run`).
+/// The copies of a relay-dr's own chain as it sees them: its ledger from its database, the
+/// peers' copies through their relay-drs (the continuous check of `relay-dr run`).
 struct DaemonCopySource: CopySource {
     let region: String
     let database: Database
@@ -11,7 +11,7 @@ struct DaemonCopySource: CopySource {
 
     func copies(at holder: String) async throws -> [CopyHead] {
         guard holder == region else { return try await remote.copies(at: holder) }
-        return try await CopyStore(database: database).heads(region: region)
+        return try await CopyStore(database: database).heads(region: region, origin: region)
     }
 
     func hashAt(origin: String, seq: Int64, at holder: String) async throws -> CopyHashAt {

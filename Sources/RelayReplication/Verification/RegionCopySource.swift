@@ -4,14 +4,17 @@ import RelayCore
 /// `GET /v1/copies/{origin}/hash?seq=N`), over the same TLS/mTLS as the replication port.
 public struct RegionCopySource: CopySource {
     let client: RegionClient
+    /// Only this origin's copies are asked for (nil: every origin's).
+    let origin: String?
 
-    /// A source asking the regions of `client`.
-    public init(client: RegionClient) {
+    /// A source asking the regions of `client` (for `origin`'s copies only, when given).
+    public init(client: RegionClient, origin: String? = nil) {
         self.client = client
+        self.origin = origin
     }
 
     public func copies(at region: String) async throws -> [CopyHead] {
-        let answer = try await client.dr(region, "/v1/copies")
+        let answer = try await client.dr(region, "/v1/copies" + (origin.map { "?origin=\($0)" } ?? ""))
         guard answer.ok else { throw CopySourceError(region: region, reason: "GET /v1/copies: \(answer.detail)") }
         guard let items = answer.body["copies"]?.arrayValue else {
             throw CopySourceError(region: region, reason: "GET /v1/copies: no copies list in the answer")
