@@ -116,6 +116,10 @@ struct DivergenceSearchTests {
         #expect(CopyVerdict.reference(among: [head("r1", 9), head("r2", 10), head("r3", 10)])?.holder == "r2")
         #expect(CopyVerdict.reference(among: [head("r1", 9), head("r2", 3), head("r3", 12)])?.holder == "r3")
         #expect(CopyVerdict.reference(among: []) == nil)
+        var gapped = head("r1", 10)
+        gapped.count = 9
+        #expect(CopyVerdict.reference(among: [gapped, head("r2", 10)])?.holder == "r2", "a copy without a gap first on ties")
+        #expect(CopyVerdict.reference(among: [gapped, head("r2", 9)])?.holder == "r1", "the longest first")
     }
 
     @Test func theFirstBadSeqIsNamedAsMissingOrAsAnotherHash() {

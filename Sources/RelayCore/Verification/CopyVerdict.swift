@@ -35,13 +35,14 @@ public struct CopyVerdict: Sendable, Equatable {
         return findings.isEmpty ? .consistent : .couldNotCheck
     }
 
-    /// The copy every other copy of an origin is compared with: the origin's own ledger unless a
-    /// replica holds more (then the longest; the origin, then region order, on ties), since every
-    /// copy must be a prefix of the longest.
+    /// The copy every other copy of an origin is compared with: the longest, since every copy
+    /// must be a prefix of it. On ties, one that holds every entry below its head (a copy with a
+    /// gap cannot be compared across it), then the origin's own ledger, then region order.
     public static func reference(among copies: [CopyHead]) -> CopyHead? {
-        copies.enumerated().max { a, b in
-            (a.element.seq, a.element.isOrigin ? 1 : 0, -a.offset) < (b.element.seq, b.element.isOrigin ? 1 : 0, -b.offset)
-        }?.element
+        func rank(_ c: (offset: Int, element: CopyHead)) -> (Int64, Int, Int, Int) {
+            (c.element.seq, c.element.count == c.element.seq ? 1 : 0, c.element.isOrigin ? 1 : 0, -c.offset)
+        }
+        return copies.enumerated().max { rank($0) < rank($1) }?.element
     }
 
     /// The wire form.

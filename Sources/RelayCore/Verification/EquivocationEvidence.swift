@@ -1,5 +1,3 @@
-import RelayCore
-
 /// The file `relay-dr evidence export` writes (docs/verification.md, "Equivocation evidence"):
 /// every equivocation found, each with the origin's signed statements, and the origin's ledger
 /// public keys, so that anyone can check it with those keys alone.
