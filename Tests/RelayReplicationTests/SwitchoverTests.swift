@@ -14,18 +14,7 @@ struct SwitchoverTests {
 
     /// Three regions with admin tokens and gateways, and a coordinator's client for them.
     func withCluster(_ body: @Sendable (TestRegions, RegionClient) async throws -> Void) async throws {
-        try await TestRegions.with(configure: { $0.adminToken = Self.token }) { regions in
-            for n in regions.nodes { try await regions.startGateway(n.id) }
-            try await regions.waitUntilListening()
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
-                try await body(regions, RegionClient(regions: regions.regions, client: http, adminToken: Self.token))
-            } catch {
-                try? await http.shutdown()
-                throw error
-            }
-            try? await http.shutdown()
-        }
+        try await TestRegions.withCoordinator(token: Self.token, body)
     }
 
     func switchover(_ client: RegionClient, _ regions: TestRegions, from: String, to: String, dryRun: Bool = false, drainTimeout: Duration = .seconds(20)) async -> FailoverReport {

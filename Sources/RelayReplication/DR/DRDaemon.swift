@@ -27,6 +27,7 @@ public final class DRDaemon: Sendable {
     /// Set while a full check (`GET /v1/copies/check`) runs: one at a time, it reads everything.
     let fullCheckRunning = Atomic<Bool>(false)
     let control: RegionControlService
+    let rejoin: RejoinWatch
     let gate: ReadyGate
     let logger: Logger
     let clock: RelayClock
@@ -63,6 +64,9 @@ public final class DRDaemon: Sendable {
                 region: c.region, peer: $0, key: c.ledgerKey, store: store, client: client, options: c.shipper, metrics: metrics,
                 logger: logger, clock: clock)
         }
+        self.rejoin = RejoinWatch(
+            region: c.region, peers: peers.map(\.id), database: database, client: RegionClient(regions: c.regions, client: client, adminToken: nil),
+            patience: c.rejoinPatience, gate: gate, clock: clock, logger: logger)
         self.lag = LagMonitor(
             region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
         self.copyWatch = c.copyVerifyInterval.map { interval in
@@ -90,7 +94,7 @@ public final class DRDaemon: Sendable {
 
     /// The HTTP application with every service: migrations run before it listens.
     public func application() -> some ApplicationProtocol {
-        var services: [any Service] = [database.client, shipping]
+        var services: [any Service] = [database.client, shipping, rejoin]
         if let chainer { services.append(chainer) }
         if let copyWatch { services.append(copyWatch) }
         var app = Application(

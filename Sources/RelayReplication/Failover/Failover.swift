@@ -123,37 +123,27 @@ public struct Failover: Sendable {
     private func prechecks() async -> ([FailoverReport.Check], RegionControl.AcceptedLoss?) {
         let a = options.from
         let b = options.to
-        var checks: [FailoverReport.Check] = []
-        func check(_ name: String, _ ok: Bool, _ detail: String) { checks.append(.init(name: name, ok: ok, detail: detail)) }
+        var list = PrecheckList()
 
-        check("--allow-data-loss given", options.allowDataLoss,
-              options.allowDataLoss ? "the operator accepts losing what \(a) did not ship"
-                : "a forced failover loses what \(a) committed and did not ship; pass --allow-data-loss to accept it")
+        list.check("--allow-data-loss given", options.allowDataLoss,
+                   options.allowDataLoss ? "the operator accepts losing what \(a) did not ship"
+                     : "a forced failover loses what \(a) committed and did not ship; pass --allow-data-loss to accept it")
         let statusA = await client.bounded(by: .seconds(2)).status(a)
-        check("\(a) unreachable", !statusA.reachable,
-              statusA.reachable ? "\(a)'s relay-dr answers with its database: use `relay-dr switchover` (no data loss)"
-                : "\(a)'s relay-dr status: \(statusA.error ?? "no answer")")
-        let health = try? await client.dr(b, "/health")
-        check("\(b) healthy", health?.ok == true, "relay-dr is \(health?.body["status"]?.stringValue ?? "not answering")")
-        let gateway = try? await client.gatewayHealth(b)
-        check("\(b) gateway healthy", gateway?.ok == true, gateway.map { $0.ok ? "answers 200" : "answers \($0.status)" } ?? "does not answer")
+        list.check("\(a) unreachable", !statusA.reachable,
+                   statusA.reachable ? "\(a)'s relay-dr answers with its database: use `relay-dr switchover` (no data loss)"
+                     : "\(a)'s relay-dr status: \(statusA.error ?? "no answer")")
+        list.targetHealthy(b, relayDR: try? await client.dr(b, "/health"), gateway: try? await client.gatewayHealth(b))
 
         let stateA = await client.state(of: a, asSeenBy: b) ?? RegionState(region: a)
         let stateB = await client.state(of: b, asSeenBy: b) ?? RegionState(region: b)
         let takenOver = if case .takenOver = stateA.role { true } else { false }
-        check("\(a) not taken over", !takenOver, "\(b) sees \(a) \(stateA.role.name)" + (takenOver ? " (event \(stateA.eventID ?? "?"))" : ""))
-        check("\(b) active", stateB.role == .active, "\(b) is \(stateB.role.name)")
-        check("not paused", !stateA.paused || options.force, stateA.paused ? "\(a) is paused (maintenance); --force overrides" : "\(a) is not paused")
-
-        let statusB = await client.status(b)
-        let replica = statusB.replica(of: a)
-        let quarantined = replica?["quarantined"]?.boolValue ?? false
-        check("\(b)'s copy of \(a) consistent", statusB.reachable && !quarantined,
-              quarantined ? "quarantined: \(replica?["quarantine_reason"]?.stringValue ?? "")" : statusB.reachable ? "not quarantined" : "\(b)'s status unavailable")
+        list.check("\(a) not taken over", !takenOver, "\(b) sees \(a) \(stateA.role.name)" + (takenOver ? " (event \(stateA.eventID ?? "?"))" : ""))
+        list.targetActiveAndNotPaused(stateA, stateB, force: options.force)
+        let replica = list.copyConsistent(of: a, at: await client.status(b))
 
         // What the other regions hold of A bounds what is known to exist; what A committed and
         // shipped nowhere is unknown until A comes back (its failback lists it).
-        guard let held = replica.flatMap(Self.head) else { return (checks, nil) }
+        guard let held = replica.flatMap(Self.head) else { return (list.checks, nil) }
         var known = held
         var knownBy = b
         for id in regions.ids where id != a && id != b {
@@ -164,10 +154,10 @@ public struct Failover: Sendable {
         }
         let seconds = max(0, Double(known.at.microseconds - held.at.microseconds) / 1e6)
         let loss = RegionControl.AcceptedLoss(lastKnownSeq: known.seq, records: known.seq - held.seq, seconds: seconds)
-        check("loss estimate", true,
+        list.check("loss estimate", true,
               "\(b) holds \(a) up to seq \(held.seq); the last known is seq \(known.seq) (\(knownBy)): at least \(loss.records) record(s), "
                 + String(format: "%.3f s", seconds) + ", plus whatever \(a) committed and shipped nowhere")
-        return (checks, loss)
+        return (list.checks, loss)
     }
 
     /// A replica head's seq and commit time from a status document.

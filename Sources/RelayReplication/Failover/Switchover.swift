@@ -161,8 +161,7 @@ public struct Switchover: Sendable {
     private func prechecks() async -> [FailoverReport.Check] {
         let a = options.from
         let b = options.to
-        var checks: [FailoverReport.Check] = []
-        func check(_ name: String, _ ok: Bool, _ detail: String) { checks.append(.init(name: name, ok: ok, detail: detail)) }
+        var list = PrecheckList()
 
         // Asked all at once: the pre-checks are part of the RTO.
         async let statusAsked = client.status(a)
@@ -172,27 +171,20 @@ public struct Switchover: Sendable {
         async let statusBAsked = client.status(b)
         let (statusA, health, gateway, routing, statusB) = await (statusAsked, healthAsked, gatewayAsked, routingAsked, statusBAsked)
 
-        check("\(a) reachable", statusA.reachable, statusA.reachable ? "relay-dr answers" : "relay-dr does not answer: use `relay-dr failover --allow-data-loss` if \(a) is lost")
-        let healthStatus = health?.body["status"]?.stringValue ?? "no answer"
-        check("\(b) healthy", health?.ok == true, "relay-dr is \(healthStatus)")
-        check("\(b) gateway healthy", gateway?.ok == true, gateway.map { $0.ok ? "answers 200" : "answers \($0.status)" } ?? "does not answer")
+        list.check("\(a) reachable", statusA.reachable, statusA.reachable ? "relay-dr answers" : "relay-dr does not answer: use `relay-dr failover --allow-data-loss` if \(a) is lost")
+        list.targetHealthy(b, relayDR: health, gateway: gateway)
 
         let states = RoutingDocument.states(routing?.body ?? .null)
         let stateA = states.first { $0.region == a } ?? RegionState(region: a)
         let stateB = states.first { $0.region == b } ?? RegionState(region: b)
-        check("\(a) active", stateA.role == .active,
-              "\(a) is \(stateA.role.name)" + (stateA.role == .active ? "" : " (event \(stateA.eventID ?? "?") by \(stateA.operatorName ?? "?"): \(stateA.reason ?? ""))"))
-        check("\(b) active", stateB.role == .active, "\(b) is \(stateB.role.name)")
-        check("not paused", !stateA.paused || options.force, stateA.paused ? "\(a) is paused (maintenance); --force overrides" : "\(a) is not paused")
+        list.check("\(a) active", stateA.role == .active,
+                   "\(a) is \(stateA.role.name)" + (stateA.role == .active ? "" : " (event \(stateA.eventID ?? "?") by \(stateA.operatorName ?? "?"): \(stateA.reason ?? ""))"))
+        list.targetActiveAndNotPaused(stateA, stateB, force: options.force)
 
         let maxLag = Int64(regions.region(a)?.targets.maxLagOnFailover ?? 0)
         let lag = statusA.peer(b)?["lag_records"]?.numberValue.map { Int64($0) }
-        check("lag within max_lag_on_failover", lag.map { $0 <= maxLag } ?? false, "\(a) → \(b) lag \(lag.map(String.init) ?? "unknown") records, limit \(maxLag)")
-
-        let replica = statusB.replica(of: a)
-        let quarantined = replica?["quarantined"]?.boolValue ?? false
-        check("\(b)'s copy of \(a) consistent", statusB.reachable && !quarantined,
-              quarantined ? "quarantined: \(replica?["quarantine_reason"]?.stringValue ?? "")" : statusB.reachable ? "not quarantined" : "\(b)'s status unavailable")
-        return checks
+        list.check("lag within max_lag_on_failover", lag.map { $0 <= maxLag } ?? false, "\(a) → \(b) lag \(lag.map(String.init) ?? "unknown") records, limit \(maxLag)")
+        list.copyConsistent(of: a, at: statusB)
+        return list.checks
     }
 }
