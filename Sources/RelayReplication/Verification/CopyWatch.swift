@@ -39,13 +39,7 @@ final class CopyWatch: Service, Sendable {
     }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await self.gate.wait()
-            while !Task.isCancelled {
-                await self.check()
-                try? await Task.sleep(for: self.interval)
-            }
-        }
+        await runRounds(after: gate, every: interval) { await self.check() }
     }
 
     /// One round: every peer's copy of this region's chain.
