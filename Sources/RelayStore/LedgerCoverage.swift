@@ -39,7 +39,11 @@ public struct LedgerCoverage: Sendable {
     }
 
     /// Every (row, entry) pair of `kind` in `region`. `.sealExecuted` is read by `forEachExecution`.
-    public func forEachPair(kind: LedgerKind, region: String, _ body: (LedgerPair) async throws -> Void) async throws {
+    /// With `replica`, `region` is another region whose rows this database holds, matched with
+    /// the entries of its replica (`replica_ledger`) instead of this region's ledger.
+    public func forEachPair(
+        kind: LedgerKind, region: String, replica: Bool = false, _ body: (LedgerPair) async throws -> Void
+    ) async throws {
         let tables = kind.tables
         guard let first = tables.first else { return }
         return try await database.operation("read \(region)'s \(kind.rawValue) rows next to their ledger entries") { conn in
@@ -52,7 +56,7 @@ public struct LedgerCoverage: Sendable {
                 SELECT l.seq, l.body, l.subject AS entry_subject, coalesce(l.pending, false) AS pending, d.*
                 FROM (SELECT \(unescaped: "\(first.alias).\(first.key.name)::text") AS subject, \(unescaped: columns.joined(separator: ", "))
                       FROM \(unescaped: from) WHERE \(unescaped: first.alias).region = \(region)) d
-                FULL JOIN (\(unescaped: try Self.entries(kind: kind, region: region))) l
+                FULL JOIN (\(unescaped: try replica ? Self.replicaEntries(kind: kind, origin: region) : Self.entries(kind: kind, region: region))) l
                     ON l.subject = d.subject
                 """, logger: database.logger)
             for try await row in rows {
@@ -115,6 +119,14 @@ public struct LedgerCoverage: Sendable {
             (l.seq IS NULL AND (r.xid, r.id) > (coalesce(h.chained_xid, '0'), coalesce(h.chained_id, 0))) AS pending
         FROM ledger_records r LEFT JOIN ledger l ON l.record_id = r.id LEFT JOIN ledger_heads h ON h.region = r.region
         WHERE r.region = \(try SQL.regionLiteral(region)) AND r.kind = '\(kind.rawValue)'
+        """
+    }
+
+    /// `origin`'s replica entries of `kind`, in the columns of `entries` (nothing is pending in a replica).
+    private static func replicaEntries(kind: LedgerKind, origin: String) throws -> String {
+        """
+        SELECT seq, subject, body, false AS pending FROM replica_ledger
+        WHERE origin = \(try SQL.regionLiteral(origin)) AND kind = '\(kind.rawValue)'
         """
     }
 

@@ -48,8 +48,17 @@ public struct ReplicaStore: Sendable {
     }
 
     /// Quarantines `origin` on this region (after a divergence): nothing more is applied from it.
-    public func quarantine(origin: String, reason: String) async throws {
-        return try await database.operation("quarantine \(origin)") { conn in
+    /// `evidence` (the divergent seq and the refused batch's wire form, its signature verified)
+    /// is kept in `divergent_batches` in the same transaction.
+    public func quarantine(origin: String, reason: String, evidence: (seq: Int64, batch: [UInt8])? = nil) async throws {
+        return try await database.transaction("quarantine \(origin)") { conn in
+            if let evidence {
+                try await conn.guardedQuery(
+                    """
+                    INSERT INTO divergent_batches (origin, seq, batch, detail)
+                    VALUES (\(origin), \(evidence.seq), \(Data(evidence.batch)), \(reason))
+                    """, logger: database.logger)
+            }
             try await conn.guardedQuery(
                 """
                 INSERT INTO replica_heads (origin, hash, quarantined, quarantine_reason)

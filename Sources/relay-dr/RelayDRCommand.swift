@@ -13,6 +13,6 @@ struct RelayDRCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, StatusCommand.self, ListCommand.self, SwitchoverCommand.self, FailoverCommand.self, FailbackCommand.self, DrillCommand.self,
             PauseCommand.self, ResumeCommand.self, HistoryCommand.self,
-            VerifyCommand.self, ExportCommand.self, KeysCommand.self,
+            VerifyCommand.self, EvidenceCommand.self, ExportCommand.self, KeysCommand.self,
         ])
 }

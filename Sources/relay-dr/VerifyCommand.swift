@@ -2,12 +2,22 @@ import ArgumentParser
 import Foundation
 import RelayReplication
 
-/// `relay-dr verify --local`: recompute the region's chain and check its rows. Exit 0/1/2.
+/// `relay-dr verify`: every copy of every origin's chain across regions (VerifyCommand+Regions),
+/// or with `--local` the region's own chain recomputed and its rows checked. Exit 0/1/2.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify the region's ledger: exit 0 consistent, 1 inconsistent, 2 could not check.",
+        abstract: "Verify every copy of every region's chain: exit 0 consistent, 1 inconsistent, 2 could not check.",
         discussion: """
+            Without --local: reads --regions-dir, asks every region's relay-dr (GET /v1/copies, \
+            GET /v1/copies/{origin}/hash; --via-db: every region's database instead) and checks, \
+            for every origin, that every copy (the origin's ledger and each peer's replica) is a \
+            prefix of the longest with equal hashes at every common seq. The first divergent seq \
+            is found by binary search (O(log n) look-ups per copy). --origin and --region restrict \
+            the origins and the copies (by holding region). One row per origin × copy: head seq, \
+            status, first bad seq, reason, evidence. The run is recorded in verification_runs \
+            (docs/verification.md says where).
+
             --local recomputes the region's hash chain from genesis (every hash and link, no gaps, the \
             tail up to the head the chainer recorded) and compares every domain row of the region \
             (manifests, seals, executions, organizations, agents, auth events) with the ledger body \
@@ -20,7 +30,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: RegionDatabaseOptions
 
-    @Flag(help: "Check this region's own database.")
+    @Flag(help: "Check only this region's own chain and rows, in its database (RELAY_DB_*).")
     var local = false
 
     @Flag(help: "Print the result as JSON instead of a table.")
@@ -32,9 +42,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --offline: folder of trusted region files (the origin's ledger keys).", valueName: "dir"))
     var regions: String?
 
+    @OptionGroup(title: "Across regions (without --local)") var across: CrossVerifyOptions
+
+    @Flag(help: "Across regions: also recompute every copy from genesis, compare every region's rows with the bodies, check every kept batch signature and every signed head (equivocation).")
+    var full = false
+
     func run() async throws {
         if let offline { return try runOffline(file: offline) }
-        guard local else { throw ValidationError("give --local (this region's database) or --offline FILE --regions DIR") }
+        guard local else { return try await verifyAcrossRegions() }
         let region = try options.regionID()
         let logger = makeLogger("relay-dr")
         let database = try options.database(logger: logger)

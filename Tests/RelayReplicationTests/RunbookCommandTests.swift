@@ -24,7 +24,8 @@ struct RunbookCommandTests {
         try await run(RunbookScenario("replication-lag.md"))
     }
 
-    /// r2 holds r1 quarantined until the runbook's last section, where the operator clears it.
+    /// r2 holds r1 quarantined, its copy of r1 rewritten (another hash from seq 1), until the
+    /// runbook's last section, where the operator clears the quarantine.
     @Test func chainDivergence() async throws {
         try await run(
             RunbookScenario(
@@ -32,7 +33,13 @@ struct RunbookCommandTests {
                 setup: { h in
                     try await h.regions.decide(in: "r1")
                     #expect(try await h.regions.waitUntilConverged())
-                    try await h.sql("r2", "UPDATE replica_heads SET quarantined = true, quarantine_reason = 'runbook test: divergence at seq 1' WHERE origin = 'r1'")
+                    try await h.sql(
+                        "r2",
+                        """
+                        SET session_replication_role = replica;
+                        UPDATE replica_ledger SET hash = sha256(hash) WHERE origin = 'r1';
+                        UPDATE replica_heads SET quarantined = true, quarantine_reason = 'runbook test: divergence at seq 1' WHERE origin = 'r1';
+                        """)
                 },
                 before: [("Verify and roll back", { h in try await h.sql("r2", "UPDATE replica_heads SET quarantined = false, quarantine_reason = NULL WHERE origin = 'r1'") })]))
     }
@@ -215,28 +222,8 @@ struct RunbookHarness: Sendable {
             env["RELAY_DB_NAME"] = n.databaseName
             env["RELAY_DB_USER"] = n.cluster.superuser
         }
-        let log = work.appendingPathComponent(".relay-dr-\(UUID()).out")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: log)
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ChainerProcess.executable)
-        p.arguments = arguments
-        p.environment = env
-        p.currentDirectoryURL = work
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        if await !p.waitForExit(timeout: timeout) {
-            kill(p.processIdentifier, SIGKILL)
-            _ = await p.waitForExit(timeout: .seconds(10))
-            return (-1, "killed after \(timeout): " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
-        }
-        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let result = try await RelayDRInvocation.run(arguments, environment: env, directory: work, timeout: timeout, merged: true)
+        return (result.status, result.stdout)
     }
 
     /// Runs a setup command that must succeed.

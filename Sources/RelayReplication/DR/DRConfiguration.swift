@@ -23,6 +23,8 @@ public struct DRConfiguration: Sendable {
     /// Records waiting this long with no acknowledgement (shipping), or an origin's batches refused
     /// this long with none accepted (receiving), make `/health` degraded and log an error.
     public var stallAfter: Duration = .seconds(30)
+    /// How often the peers' copies of this region's ledger are verified (continuous mode); nil: never.
+    public var copyVerifyInterval: Duration? = .seconds(5)
     /// After the region's database restarts, how long relay-dr waits for every peer's routing map
     /// before it lets the region write on the answers it has (migration 0009; docs/failover.md).
     public var rejoinPatience: Duration = .seconds(10)
@@ -52,7 +54,8 @@ public struct DRConfiguration: Sendable {
     /// RELAY_LEDGER_KEY (a key source: `env:VAR`, `file:/path`, `secret:NAME`), RELAY_DR_LISTEN
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
     /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES,
-    /// RELAY_DR_STALL_SECONDS, RELAY_DR_REJOIN_PATIENCE_SECONDS, RELAY_DR_ADMIN_TOKEN,
+    /// RELAY_DR_STALL_SECONDS, RELAY_DR_VERIFY_SECONDS (0: no continuous verification),
+    /// RELAY_DR_REJOIN_PATIENCE_SECONDS, RELAY_DR_ADMIN_TOKEN,
     /// RELAY_DR_CHAINER and the RELAY_DR_TLS_* settings (`DRTLS.fromEnvironment`).
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
@@ -98,6 +101,8 @@ public struct DRConfiguration: Sendable {
         config.stallAfter = .seconds(try env.int("RELAY_DR_STALL_SECONDS", default: 30, range: 1...86_400))
         config.rejoinPatience = .seconds(try env.int("RELAY_DR_REJOIN_PATIENCE_SECONDS", default: 10, range: 0...3600))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
+        let verifySeconds = try env.int("RELAY_DR_VERIFY_SECONDS", default: 5, range: 0...86_400)
+        config.copyVerifyInterval = verifySeconds == 0 ? nil : .seconds(verifySeconds)
         if let token = env.optional("RELAY_DR_ADMIN_TOKEN") {
             guard token.utf8.count >= 16 else {
                 throw ConfigurationError(setting: "RELAY_DR_ADMIN_TOKEN", reason: "too short: use at least 16 random characters (e.g. openssl rand -hex 32)")

@@ -10,6 +10,7 @@ import RelayLedger
 import RelayStore
 import RelaySystem
 import ServiceLifecycle
+import Synchronization
 
 /// One region's relay-dr: the replication API (receiver, status, metrics, health), a shipper per
 /// peer, the lag sampler and (by default) the chainer, over the region's database.
@@ -21,6 +22,10 @@ public final class DRDaemon: Sendable {
     let receiver: BatchReceiver
     let shipping: ShippingService
     let lag: LagMonitor
+    /// The continuous verification of the peers' copies (nil when disabled).
+    let copyWatch: CopyWatch?
+    /// Set while a full check (`GET /v1/copies/check`) runs: one at a time, it reads everything.
+    let fullCheckRunning = Atomic<Bool>(false)
     let control: RegionControlService
     let rejoin: RejoinWatch
     let gate: ReadyGate
@@ -64,6 +69,14 @@ public final class DRDaemon: Sendable {
             patience: c.rejoinPatience, gate: gate, clock: clock, logger: logger)
         self.lag = LagMonitor(
             region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
+        self.copyWatch = c.copyVerifyInterval.map { interval in
+            let remote = RegionCopySource(
+                client: RegionClient(regions: c.regions, client: client, adminToken: nil, timeout: .seconds(5)), origin: c.region)
+            return CopyWatch(
+                region: c.region, peers: peers.map(\.id),
+                source: DaemonCopySource(region: c.region, database: database, regions: c.regions, remote: remote), interval: interval,
+                gate: gate, metrics: metrics, runs: VerificationRunStore(database: database), clock: clock, logger: logger)
+        }
         self.shipping = ShippingService(
             shippers: shippers, lag: lag, sampleInterval: c.lagSampleInterval, stallAfter: c.stallAfter, gate: gate, client: client,
             metrics: metrics, clock: clock, logger: logger)
@@ -83,6 +96,7 @@ public final class DRDaemon: Sendable {
     public func application() -> some ApplicationProtocol {
         var services: [any Service] = [database.client, shipping, rejoin]
         if let chainer { services.append(chainer) }
+        if let copyWatch { services.append(copyWatch) }
         var app = Application(
             router: router(), server: serverBuilder(),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
@@ -118,6 +132,19 @@ public final class DRDaemon: Sendable {
         }
         router.get("/v1/status") { [self] _, _ -> Response in
             await read("status", within: .seconds(5)) { try await self.status() }
+        }
+        router.get("/v1/copies") { [self] request, _ -> Response in
+            let origin = request.uri.queryParameters.get("origin")
+            if let origin, configuration.regions.region(origin) == nil {
+                return Self.json(400, ["detail": .string("unknown origin '\(origin)' (regions: \(configuration.regions.ids.joined(separator: ", ")))")])
+            }
+            return await read("copies", within: .seconds(10)) { try await self.copies(origin: origin) }
+        }
+        router.get("/v1/copies/check") { [self] _, _ -> Response in
+            await fullCheck()
+        }
+        router.get("/v1/copies/:origin/hash") { [self] request, context -> Response in
+            await copyHash(origin: context.parameters.get("origin") ?? "", seq: request.uri.queryParameters.get("seq"))
         }
         router.get("/v1/routing") { [self] _, _ -> Response in
             await read("routing", within: .seconds(2)) { try await self.control.routing() }

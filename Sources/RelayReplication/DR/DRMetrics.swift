@@ -1,4 +1,5 @@
 import Prometheus
+import RelayCore
 
 /// relay-dr's Prometheus series, in a registry of its own (one per daemon; tests run several).
 public final class DRMetrics: Sendable {
@@ -116,5 +117,27 @@ public final class DRMetrics: Sendable {
             descriptor: Self.named("relay_dr_receive_batches_in_progress", help: "Batches of the origin being applied or waiting for their turn here."),
             labels: [("origin", origin)]
         ).set(Double(inProgress))
+    }
+}
+
+extension DRMetrics {
+    /// The continuous check's verdict on `copy`'s copy of `origin`'s chain (alert on 0).
+    func copyConsistent(origin: String, copy: String, _ consistent: Bool) {
+        registry.makeGauge(
+            descriptor: Self.named(
+                "relay_dr_copy_consistent",
+                help: "1 when the copy of the origin's chain held by the region is a prefix of the origin's, with equal hashes (continuous verification); 0 when not."),
+            labels: [("origin", origin), ("copy", copy)]
+        ).set(consistent ? 1.0 : 0.0)
+    }
+
+    /// When the continuous check of the copies of `origin` (this region) last finished.
+    func copyVerified(origin: String, at time: Timestamp) {
+        registry.makeGauge(
+            descriptor: Self.named(
+                "relay_dr_copy_verify_last_run_timestamp_seconds",
+                help: "Unix time at which the continuous verification of the peers' copies of the origin's ledger last finished."),
+            labels: [("origin", origin)]
+        ).set(Double(time.microseconds) / 1e6)
     }
 }

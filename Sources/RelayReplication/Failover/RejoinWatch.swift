@@ -40,22 +40,18 @@ final class RejoinWatch: Service, Sendable {
     }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await self.gate.wait()
-            while !Task.isCancelled {
-                do {
-                    if try await self.guardStore.awaitsConfirmation(region: self.region) {
-                        do { try await self.rejoin() } catch where !(error is CancellationError) {
-                            self.logger.warning(
-                                "restart check failed; retrying (the region's writes stay refused until it succeeds)",
-                                metadata: ["error": "\(DatabaseError.logText(error))"])
-                        }
+        await runRounds(after: gate, every: Self.interval) {
+            do {
+                if try await self.guardStore.awaitsConfirmation(region: self.region) {
+                    do { try await self.rejoin() } catch where !(error is CancellationError) {
+                        self.logger.warning(
+                            "restart check failed; retrying (the region's writes stay refused until it succeeds)",
+                            metadata: ["error": "\(DatabaseError.logText(error))"])
                     }
-                } catch {
-                    // The database is down or restarting: the next round tries again.
-                    self.logger.debug("restart guard not read", metadata: ["error": "\(DatabaseError.logText(error))"])
                 }
-                try? await Task.sleep(for: Self.interval)
+            } catch {
+                // The database is down or restarting: the next round tries again.
+                self.logger.debug("restart guard not read", metadata: ["error": "\(DatabaseError.logText(error))"])
             }
         }
     }

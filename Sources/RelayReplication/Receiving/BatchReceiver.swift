@@ -111,7 +111,7 @@ public struct BatchReceiver: Sendable {
             // Not answered yet: admission decides whether it waits for its predecessor.
             return (Self.gapAnswer(expected), .gap(expectedSeq: expected))
         } catch let error as BatchError {
-            return (await refuse(error, origin: origin), .other)
+            return (await refuse(error, origin: origin, batch: batch), .other)
         } catch {
             // The database failed: nothing was applied; the shipper retries.
             let reason = DatabaseError.logText(error)
@@ -148,7 +148,9 @@ public struct BatchReceiver: Sendable {
         return (error.status, ["detail": .string(error.description), "error": .string(error.reason), "expected_seq": .number(Double(expected))])
     }
 
-    private func refuse(_ error: BatchError, origin: String) async -> (status: Int, body: JSONValue) {
+    /// The answer refusing a batch; `batch` is given once its signature and records checked out
+    /// (a divergent one is kept as evidence: the origin signed it).
+    private func refuse(_ error: BatchError, origin: String, batch: Batch? = nil) async -> (status: Int, body: JSONValue) {
         metrics.batchRejected(origin: origin, reason: error.reason)
         if origin != "unknown" { progress.refused(origin, reason: error.description) }
         var body: [String: JSONValue] = ["detail": .string(error.description), "error": .string(error.reason)]
@@ -162,7 +164,8 @@ public struct BatchReceiver: Sendable {
             logger.critical(
                 "DIVERGENCE: origin history differs from the copy held here; origin quarantined on this region",
                 metadata: ["origin": "\(origin)", "seq": "\(seq)", "detail": "\(error)", "runbook": "runbooks/chain-divergence.md"])
-            do { try await store.quarantine(origin: origin, reason: error.description) } catch {
+            let evidence = batch.map { (seq: seq, batch: CanonicalJSON.bytes($0.json)) }
+            do { try await store.quarantine(origin: origin, reason: error.description, evidence: evidence) } catch {
                 logger.error("cannot record the quarantine", metadata: ["origin": "\(origin)", "error": "\(DatabaseError.logText(error))"])
             }
         default:
