@@ -16,13 +16,6 @@ extension VerifyCommand {
         do { trusted = try RegionSet.load(directory: regions) } catch { throw couldNotCheck("\(error)") }
         let report: OfflineAuditReport
         do { report = try OfflineAuditFile.verify(path: file, trusted: trusted) } catch { throw couldNotCheck("\(error)") }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table)
-        }
-        if !report.consistent { throw ExitCode(1) }
+        try show(report, table: report.table, consistent: report.consistent)
     }
 }

@@ -65,13 +65,18 @@ struct VerifyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("relay-dr verify: could not check \(region): \(error)\n".utf8))
             throw ExitCode(2)
         }
+        try show(result, table: result.table, consistent: result.consistent)
+    }
+
+    /// Prints a result as JSON (`--json`) or as its table; exit 1 when it is not consistent.
+    func show(_ result: some Encodable, table: String, consistent: Bool) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
-            print(result.table)
+            print(table)
         }
-        if !result.consistent { throw ExitCode(1) }
+        if !consistent { throw ExitCode(1) }
     }
 }
