@@ -1,4 +1,4 @@
--- 0008: cross-region verification (DESIGN §7, docs/verification.md): the record of every run, and
+-- 0008: cross-region verification (docs/verification.md): the record of every run, and
 -- the divergent batches kept as evidence.
 -- Every `relay-dr verify` (and every change of verdict of the continuous check in `relay-dr run`)
 -- is recorded in the database of the region that ran it, for the compliance report: when, what
