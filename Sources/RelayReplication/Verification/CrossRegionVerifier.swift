@@ -1,4 +1,5 @@
 import RelayCore
+import Synchronization
 
 /// `relay-dr verify` across regions: for every origin, every copy (the origin's ledger and every
 /// peer's replica) must be a prefix of the reference copy (`CopyVerdict.reference`), with equal
@@ -95,16 +96,20 @@ public struct CrossRegionVerifier: Sendable {
 
     /// The heads of every selected copy compared with the reference's, by binary search.
     func compareHeads(progress: @Sendable (String) -> Void) async -> [CopyVerdict] {
-        let held = await withTaskGroup(of: (String, Result<[CopyHead], any Error>).self) { group in
+        // Children hand their answers over through a lock rather than as task-group results: a
+        // tuple child result crashed the release build of Swift 6.3.1 (swift_retain on a null
+        // pointer while the group copied it); the debug build never did.
+        let answers = HeldCopies()
+        await withTaskGroup(of: Void.self) { group in
             for region in regions {
                 group.addTask {
-                    do { return (region, .success(try await source.copies(at: region))) } catch { return (region, .failure(error)) }
+                    let result: Result<[CopyHead], any Error>
+                    do { result = .success(try await source.copies(at: region)) } catch { result = .failure(error) }
+                    answers.byRegion.withLock { $0[region] = result }
                 }
             }
-            var out: [String: Result<[CopyHead], any Error>] = [:]
-            for await (region, result) in group { out[region] = result }
-            return out
         }
+        let held = answers.byRegion.withLock { $0 }
         var verdicts: [CopyVerdict] = []
         for origin in regions where origins?.contains(origin) ?? true {
             verdicts += await check(origin: origin, held: held, progress: progress)
@@ -208,4 +213,9 @@ public struct CrossRegionVerifier: Sendable {
                 evidence: "entries stop at seq \(copy.seq) but \(copy.holder)'s \(table) records head seq \(copy.recordedSeq): seqs \(copy.seq + 1)…\(copy.recordedSeq) were removed")
         ]
     }
+}
+
+/// What each region answered of the copies it holds, filled by `compareHeads`' child tasks.
+private final class HeldCopies: Sendable {
+    let byRegion = Mutex<[String: Result<[CopyHead], any Error>]>([:])
 }
