@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayLocal
+import RelayTestSupport
 import Testing
 
 struct SealTests {
@@ -181,18 +182,6 @@ struct SealTests {
 
 /// Runs a command, feeding `stdin`; returns exit status and combined output.
 func runProcess(_ path: String, _ args: [String], stdin: [UInt8] = []) async throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let input = Pipe()
-    let output = Pipe()
-    p.standardInput = input
-    p.standardOutput = output
-    p.standardError = output
-    try p.run()
-    input.fileHandleForWriting.write(Data(stdin))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    _ = await p.waitForExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try await ChildProcess.run(path, args, stdin: stdin)
+    return (r.status, r.stdout + r.stderr)
 }

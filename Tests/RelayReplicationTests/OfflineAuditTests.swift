@@ -175,20 +175,9 @@ struct OfflineAuditTests {
 
     /// Runs a command; its exit status and its standard output, then its standard error.
     private func run(_ command: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        _ = await p.waitForExit()
-        let text = String(decoding: data, as: UTF8.self)
-        return (p.terminationStatus, text + String(decoding: errors, as: UTF8.self))
+        let r = try await ChildProcess.run(
+            command[0], Array(command.dropFirst()), environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+        return (r.status, r.stdout + r.stderr)
     }
 
     private func edit(_ line: String, _ change: (inout [String: JSONValue]) throws -> Void) throws -> String {

@@ -16,16 +16,8 @@ struct PythonVerifierTests {
 
     /// Runs the verifier with `arguments`; returns its exit status and standard output.
     private func verifier(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Self.repoRoot + "/tools/verify_ledger.py"] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        _ = await p.waitForExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try await ChildProcess.run("/usr/bin/env", ["python3", Self.repoRoot + "/tools/verify_ledger.py"] + arguments)
+        return (r.status, r.stdout + r.stderr)
     }
 
     @Test func theVectorsVerify() async throws {

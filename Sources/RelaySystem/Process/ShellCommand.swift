@@ -125,9 +125,7 @@ extension ShellCommand {
         /// Records the child and arms the time limit.
         func started(pid: pid_t, timeout: Duration, grace: Duration) {
             state.withLock { $0.pid = pid }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) { [self] in
-                terminate(timedOut: true, grace: grace)
-            }
+            Self.after(timeout) { [self] in terminate(timedOut: true, grace: grace) }
         }
 
         /// Marks the child finished (exited, not reaped yet): no signal is sent from now on.
@@ -148,10 +146,20 @@ extension ShellCommand {
                 return true
             }
             guard signalled else { return }
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace.seconds) { [self] in
+            Self.after(grace) { [self] in
                 state.withLock { s in
                     if !s.finished, s.pid > 0 { kill(-s.pid, SIGKILL) }
                 }
+            }
+        }
+
+        /// Runs `body` after `delay` on a thread of its own: a time limit must fire on time even
+        /// when every worker of the shared queues is busy (a loaded 2-core machine showed a
+        /// dispatch timer firing many seconds late).
+        private static func after(_ delay: Duration, _ body: @escaping @Sendable () -> Void) {
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: delay.seconds)
+                body()
             }
         }
     }
