@@ -74,14 +74,19 @@ public struct ShellCommand: Sendable {
             return Result(termination: .failedToStart("\(error)"), duration: ContinuousClock.now - start, output: "")
         }
         control.started(pid: pid, timeout: timeout, grace: killGrace)
-        let termination = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Termination, Never>) in
-                Thread.detachNewThread { continuation.resume(returning: Self.wait(for: pid, control: control)) }
+        // The end is taken on the waiting thread, when the child exits: the task may resume
+        // later on a busy machine, and the command's duration must not include that wait.
+        let ended = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Ended, Never>) in
+                Thread.detachNewThread {
+                    let termination = Self.wait(for: pid, control: control)
+                    continuation.resume(returning: Ended(termination: termination, at: .now))
+                }
             }
         } onCancel: {
             control.terminate(timedOut: false)
         }
-        return Result(termination: termination, duration: ContinuousClock.now - start, output: output.tail(outputLimit))
+        return Result(termination: ended.termination, duration: ended.at - start, output: output.tail(outputLimit))
     }
 
     /// Blocks until `pid` exits; reaps it only after the timer can no longer signal it (so its
@@ -112,6 +117,12 @@ public struct ShellCommand: Sendable {
 }
 
 extension ShellCommand {
+    /// How the child ended, and when (seen by the thread that waited for it).
+    fileprivate struct Ended: Sendable {
+        let termination: Termination
+        let at: ContinuousClock.Instant
+    }
+
     /// The running child, its time limit and cancellation, shared between threads.
     fileprivate final class Control: Sendable {
         private struct State {
