@@ -4,7 +4,6 @@ import RelayCore
 import RelayLedger
 import RelayStore
 import ServiceLifecycle
-import Synchronization
 
 /// relay-dr's side of the restart guard (migration 0009). Whenever the region's database has
 /// restarted since the last confirmation, it asks every peer's routing map how that peer sees
@@ -93,22 +92,6 @@ final class RejoinWatch: Service, Sendable {
 
     /// How each peer that answers sees this region.
     private func peerViews() async -> [String: RegionState] {
-        // Children hand their answers over through a lock rather than as task-group results: a
-        // (String, RegionState?) child result crashed the release build of Swift 6.3.1 (swift_retain
-        // on a null pointer while the group copied the tuple), the debug build never did.
-        let answers = PeerAnswers()
-        await withTaskGroup(of: Void.self) { group in
-            for peer in peers {
-                group.addTask {
-                    if let view = await self.client.state(of: self.region, asSeenBy: peer) { answers.views.withLock { $0[peer] = view } }
-                }
-            }
-        }
-        return answers.views.withLock { $0 }
+        await gatherConcurrently(peers) { peer in await self.client.state(of: self.region, asSeenBy: peer) }
     }
-}
-
-/// The peers' answers of one round, filled by the round's child tasks.
-private final class PeerAnswers: Sendable {
-    let views = Mutex<[String: RegionState]>([:])
 }

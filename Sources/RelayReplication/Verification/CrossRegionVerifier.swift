@@ -1,5 +1,4 @@
 import RelayCore
-import Synchronization
 
 /// `relay-dr verify` across regions: for every origin, every copy (the origin's ledger and every
 /// peer's replica) must be a prefix of the reference copy (`CopyVerdict.reference`), with equal
@@ -96,20 +95,9 @@ public struct CrossRegionVerifier: Sendable {
 
     /// The heads of every selected copy compared with the reference's, by binary search.
     func compareHeads(progress: @Sendable (String) -> Void) async -> [CopyVerdict] {
-        // Children hand their answers over through a lock rather than as task-group results: a
-        // tuple child result crashed the release build of Swift 6.3.1 (swift_retain on a null
-        // pointer while the group copied it); the debug build never did.
-        let answers = HeldCopies()
-        await withTaskGroup(of: Void.self) { group in
-            for region in regions {
-                group.addTask {
-                    let result: Result<[CopyHead], any Error>
-                    do { result = .success(try await source.copies(at: region)) } catch { result = .failure(error) }
-                    answers.byRegion.withLock { $0[region] = result }
-                }
-            }
+        let held = await gatherConcurrently(regions) { region -> Result<[CopyHead], any Error>? in
+            do { return .success(try await source.copies(at: region)) } catch { return .failure(error) }
         }
-        let held = answers.byRegion.withLock { $0 }
         var verdicts: [CopyVerdict] = []
         for origin in regions where origins?.contains(origin) ?? true {
             verdicts += await check(origin: origin, held: held, progress: progress)
@@ -213,9 +201,4 @@ public struct CrossRegionVerifier: Sendable {
                 evidence: "entries stop at seq \(copy.seq) but \(copy.holder)'s \(table) records head seq \(copy.recordedSeq): seqs \(copy.seq + 1)…\(copy.recordedSeq) were removed")
         ]
     }
-}
-
-/// What each region answered of the copies it holds, filled by `compareHeads`' child tasks.
-private final class HeldCopies: Sendable {
-    let byRegion = Mutex<[String: Result<[CopyHead], any Error>]>([:])
 }
