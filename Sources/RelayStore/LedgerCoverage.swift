@@ -132,21 +132,35 @@ public struct LedgerCoverage: Sendable {
 
     /// Every seal of `region` that is executed or has a `seal_executed` entry, next to that entry.
     /// A region that took another over in a switchover records its executions of that region's
-    /// seals in its own ledger: they are checked here, against the replicated seal row, and not
+    /// seals in its own ledger: they are checked there, against the replicated seal row, and not
     /// at the seal's home (whose copy of the successor's ledger holds the entry).
-    public func forEachExecution(region: String, _ body: (ExecutionPair) async throws -> Void) async throws {
+    ///
+    /// With `holder`, `region` is another region whose copy `holder`'s database keeps: its
+    /// `seal_executed` entries come from the replica, and its executed seal rows are matched with
+    /// them unless another copy (a successor's, or `holder`'s own ledger) records the execution.
+    public func forEachExecution(region: String, replicaHeldBy holder: String? = nil, _ body: (ExecutionPair) async throws -> Void) async throws {
+        let entries = try holder == nil ? Self.entries(kind: .sealExecuted, region: region) : Self.replicaEntries(kind: .sealExecuted, origin: region)
+        let literal = try SQL.regionLiteral(region)
+        // An execution the holder made itself, as the region's switchover successor, is in its own ledger.
+        let ownLedger = try holder.map {
+            "AND NOT EXISTS (SELECT 1 FROM ledger_records lr WHERE lr.kind = 'seal_executed' AND lr.subject = seals.seal_id AND lr.region = \(try SQL.regionLiteral($0)))"
+        } ?? ""
+        // The seq of the entry recording the seal's manifest, in the copy being checked.
+        let manifests =
+            holder == nil
+            ? "SELECT lm.seq FROM ledger lm JOIN ledger_records rm ON rm.id = lm.record_id WHERE lm.region = \(literal) AND rm.region = \(literal) AND rm.kind = 'manifest'"
+            : "SELECT rm.seq FROM replica_ledger rm WHERE rm.origin = \(literal) AND rm.kind = 'manifest'"
         return try await database.operation("read \(region)'s seal executions next to their ledger entries") { conn in
             let rows = try await conn.guardedQuery(
                 """
                 SELECT coalesce(l.pending, false) AS pending, coalesce(d.seal_id, l.subject) AS seal_id, (d.seal_id IS NOT NULL OR s2.seal_id IS NOT NULL) AS row_exists,
                     \(unescaped: SQL.micros("coalesce(d.executed_at, CASE WHEN s2.was_executed THEN s2.executed_at END)", as: "executed_at")), l.seq, l.body,
-                    (SELECT lm.seq FROM ledger lm JOIN ledger_records rm ON rm.id = lm.record_id
-                     WHERE lm.region = \(region) AND rm.region = \(region) AND rm.kind = 'manifest'
-                        AND rm.subject = coalesce(d.manifest_id, s2.manifest_id)::text) AS manifest_seq
+                    (\(unescaped: manifests) AND rm.subject = coalesce(d.manifest_id, s2.manifest_id)::text) AS manifest_seq
                 FROM (SELECT seal_id, manifest_id, executed_at FROM seals WHERE region = \(region) AND was_executed
                       -- executed by a successor after a switchover: that region's ledger records it
-                      AND NOT EXISTS (SELECT 1 FROM replica_ledger rl WHERE rl.kind = 'seal_executed' AND rl.subject = seals.seal_id)) d
-                FULL JOIN (\(unescaped: try Self.entries(kind: .sealExecuted, region: region))) l ON l.subject = d.seal_id
+                      AND NOT EXISTS (SELECT 1 FROM replica_ledger rl WHERE rl.kind = 'seal_executed' AND rl.subject = seals.seal_id AND rl.origin <> \(region))
+                      \(unescaped: ownLedger)) d
+                FULL JOIN (\(unescaped: entries)) l ON l.subject = d.seal_id
                 LEFT JOIN seals s2 ON s2.seal_id = l.subject
                 """, logger: database.logger)
             for try await row in rows {

@@ -71,6 +71,46 @@ struct FullVerifyTests {
         }
     }
 
+    @Test func replicaSealExecutionsAreCheckedAgainstTheEntriesRecordingThem() async throws {
+        try await TestRegions.with { regions in
+            var seals: [String] = []
+            for i in 0..<6 { seals.append(try await regions.decide(in: "r1", amount: Double(i)).payload.sealID) }
+            let r1 = SealStore(database: regions.node("r1").database)
+            for seal in seals.prefix(3) { _ = try await r1.markExecuted(id: seal, now: RelayClock.system.now(), region: "r1") }
+            #expect(try await regions.waitUntilConverged())
+            let clean = await Self.verifier(regions).run()
+            #expect(clean.allSatisfy { $0.status == .consistent }, "\(clean)")
+            func seq(_ query: String, in id: String) async throws -> Int64 {
+                let n = regions.node(id)
+                return try #require(Int64(try await n.cluster.psql(query, database: n.databaseName).trimmingCharacters(in: .whitespacesAndNewlines)))
+            }
+            let executedSeq = try await seq("SELECT seq FROM replica_ledger WHERE origin = 'r1' AND kind = 'seal_executed' AND subject = '\(seals[0])'", in: "r2")
+            let undoneSeq = try await seq("SELECT seq FROM replica_ledger WHERE origin = 'r1' AND kind = 'seal_executed' AND subject = '\(seals[1])'", in: "r3")
+            let manifestSeq = try await seq(
+                "SELECT l.seq FROM replica_ledger l JOIN seals s ON s.manifest_id::text = l.subject WHERE l.origin = 'r1' AND l.kind = 'manifest' AND s.seal_id = '\(seals[4])'",
+                in: "r3")
+            // r2's copy: an execution time moved; r3's copy: an execution undone, and a seal
+            // marked executed that no entry records.
+            try await CrossVerifyTests.tamper(regions, "r2", "UPDATE seals SET executed_at = executed_at + interval '1 second' WHERE seal_id = '\(seals[0])';")
+            try await CrossVerifyTests.tamper(
+                regions, "r3",
+                """
+                UPDATE seals SET was_executed = false, executed_at = NULL WHERE seal_id = '\(seals[1])';
+                UPDATE seals SET was_executed = true, executed_at = now() WHERE seal_id = '\(seals[4])';
+                """)
+            let verdicts = await Self.verifier(regions).run()
+            func findings(_ holder: String) -> [CopyFinding] {
+                verdicts.first { $0.origin == "r1" && $0.holder == holder }?.findings ?? []
+            }
+            #expect(findings("r2").map(\.seq) == [executedSeq] && findings("r2").first?.evidence.contains("row_differs") == true, "\(findings("r2"))")
+            #expect(
+                findings("r3").map(\.seq) == [manifestSeq, undoneSeq].sorted() && findings("r3").allSatisfy { $0.evidence.contains("execution_mismatch") },
+                "\(findings("r3"))")
+            #expect(findings("r3").contains { $0.seq == manifestSeq && $0.evidence.contains("no seal_executed entry records it") })
+            for v in verdicts where v.origin != "r1" || v.holder == "r1" { #expect(v.status == .consistent, "\(v)") }
+        }
+    }
+
     /// Rewrites `origin`'s chain after seq `k` (each later entry committed 1 µs later, every hash
     /// recomputed, the recorded head moved), as an origin re-chaining its history would.
     static func rewrite(_ regions: TestRegions, _ origin: String, after k: Int64) async throws {

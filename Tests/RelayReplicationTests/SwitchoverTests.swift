@@ -108,6 +108,10 @@ struct SwitchoverTests {
             #expect(measured?["rto_ms"]?.numberValue == report.rtoMilliseconds.map(Double.init) && measured?["rpo_records"] == 0, "\(history.json)")
             let listing = await RegionListing.gather(regions: regions.regions, client: client)
             #expect(listing.rows.first { $0.state.region == "r2" }?.servingFor == ["r1"], "\(listing.table)")
+            // Every copy, rows and executions included: r1's seals executed by r2 are recorded in
+            // r2's ledger, not r1's, in every region.
+            let verdicts = await MultiRegionSuites.FullVerifyTests.verifier(regions).run()
+            #expect(verdicts.allSatisfy { $0.status == .consistent }, "\(verdicts)")
         }
     }
 

@@ -100,6 +100,9 @@ public struct RegionFullCheck: Sendable {
                     findings += LocalVerifier.compare(pair).map(Self.finding)
                 }
             }
+            try await coverage.forEachExecution(region: origin, replicaHeldBy: region) { pair in
+                findings += LocalVerifier.compare(pair).map(Self.finding)
+            }
             report.findings[origin] = findings.sorted { ($0.seq ?? .max) < ($1.seq ?? .max) }
             report.statements[origin] = valid
         }
