@@ -1,0 +1,19 @@
+/// Text made safe for HTML and SVG, in element content and in double-quoted attributes.
+public enum HTMLText {
+    /// `text` with `& < > " '` replaced by character references.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
