@@ -1,3 +1,5 @@
+import Foundation
+
 /// Replication lag over time as an inline SVG (no script, no external asset), for the HTML report
 /// and relay-dr's `/status` page: one `<path class="lag">` per pair, one dashed
 /// `<line class="target">` per distinct RPO target, each breach shaded as a `<rect class="breach">`.
@@ -72,10 +74,19 @@ public struct LagChart: Sendable {
         (56, width - 16, 16, height - 56)
     }
 
-    /// The highest value on the y axis: room above the largest lag and every target.
+    /// The distance between two y-axis ticks: 1, 2 or 5 × a power of ten, four or five of them
+    /// up to the largest lag or target.
+    var tickStep: Double {
+        let top = max(1, (series.flatMap { $0.points.map(\.seconds) + [$0.targetSeconds] }.max() ?? 1) * 1.1)
+        let rough = top / 4
+        let power = pow(10, floor(log10(rough)))
+        return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+    }
+
+    /// The highest value on the y axis: the first tick above the largest lag and every target.
     var ceiling: Double {
-        let top = series.flatMap { $0.points.map(\.seconds) + [$0.targetSeconds] }.max() ?? 1
-        return max(1, top * 1.15)
+        let top = max(1, (series.flatMap { $0.points.map(\.seconds) + [$0.targetSeconds] }.max() ?? 1) * 1.1)
+        return (top / tickStep).rounded(.up) * tickStep
     }
 
     func x(_ t: Timestamp) -> Double {
@@ -140,12 +151,12 @@ public struct LagChart: Sendable {
         return out.joined(separator: "\n")
     }
 
-    /// Grid lines and labels: four on the y axis (seconds), five on the x axis (UTC).
+    /// Grid lines and labels: a tick every `tickStep` seconds on the y axis, five on the x axis (UTC).
     private var axes: [String] {
         let (left, right, top, bottom) = plot
         var out: [String] = []
-        for i in 0...4 {
-            let v = ceiling * Double(i) / 4
+        for i in 0...Int((ceiling / tickStep).rounded()) {
+            let v = tickStep * Double(i)
             out.append("<line x1=\"\(Self.n(left))\" x2=\"\(Self.n(right))\" y1=\"\(Self.n(y(v)))\" y2=\"\(Self.n(y(v)))\" stroke=\"#eee\"/>")
             out.append("<text x=\"\(Self.n(left - 4))\" y=\"\(Self.n(y(v) + 4))\" text-anchor=\"end\" font-size=\"11\">\(Self.label(v))</text>")
         }
