@@ -27,8 +27,10 @@ run-single: deps
 	$(SWIFT) build -c $(CONFIG) --product relay-local
 	$(RELAY_LOCAL) up --policy-engine "$${RELAY_POLICY_ENGINE:-builtin}" $(RUN_FLAGS)
 
-## test: the whole test suite (starts its own PostgreSQL clusters and OPA servers).
+## test: the whole test suite (starts its own PostgreSQL clusters and OPA servers; renders the HTML
+## report and /status in headless Chromium, screenshots kept in test-artifacts/).
 test: deps
+	@scripts/install-deps.sh chromium-headless-shell fonts-dejavu-core
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -59,7 +59,7 @@ public struct HTMLReportRenderer: ComplianceReportRenderer {
                      .number(v.measured, n(v.measured, 6)), .text(v.detail)]
                 }))
         out.append("<h2>Replication lag</h2>")
-        out.append(chart(r, pairs: r.pairs.filter(\.measured), id: "lag-chart"))
+        out.append(chart(r.period, pairs: r.pairs.filter(\.measured), id: "lag-chart"))
         out.append(
             table(
                 id: "pairs",
@@ -76,7 +76,7 @@ public struct HTMLReportRenderer: ComplianceReportRenderer {
                 }))
         for p in r.pairs where p.measured {
             out.append("<section class=\"pair\"><h3>\(HTMLText.escape(p.name))</h3>")
-            out.append(chart(r, pairs: [p], id: nil))
+            out.append(chart(r.period, pairs: [p], id: nil))
             out.append("</section>")
         }
         out.append("<h2>Breaches</h2>")
@@ -133,8 +133,8 @@ public struct HTMLReportRenderer: ComplianceReportRenderer {
         ]
     }
 
-    /// The chart of `pairs` over the report's period.
-    static func chart(_ r: ComplianceReport, pairs: [PairCompliance], id: String?) -> String {
+    /// The chart of `pairs` over `period` (also relay-dr's `/status` page).
+    public static func chart(_ period: ReportPeriod, pairs: [PairCompliance], id: String?) -> String {
         let series = pairs.map { p in
             LagChart.Series(
                 label: p.name, points: p.series.map { .init(at: $0.at, seconds: $0.maxSeconds) }, targetSeconds: p.rpoTargetSeconds,
@@ -142,13 +142,13 @@ public struct HTMLReportRenderer: ComplianceReportRenderer {
         }
         // A bucket of the series spans period / points; a line breaks only where more than a
         // bucket and the pair's gap threshold passed without a point.
-        let bucket = r.period.seconds / Double(max(1, pairs.map(\.series.count).max() ?? 1))
+        let bucket = period.seconds / Double(max(1, pairs.map(\.series.count).max() ?? 1))
         let gap = max(bucket * 1.5, pairs.map(\.gapThresholdSeconds).max() ?? 0)
-        return LagChart(from: r.period.from, to: r.period.to, series: series, gapSeconds: gap, id: id).svg
+        return LagChart(from: period.from, to: period.to, series: series, gapSeconds: gap, id: id).svg
     }
 
     /// A table cell.
-    enum Cell {
+    public enum Cell {
         case text(String)
         /// A figure: its exact value in `data-value`, rounded for reading.
         case number(Double?, String)
@@ -156,7 +156,7 @@ public struct HTMLReportRenderer: ComplianceReportRenderer {
     }
 
     /// A table; an empty one says "none".
-    static func table(id: String, _ header: [String], _ rows: [[Cell]]) -> String {
+    public static func table(id: String, _ header: [String], _ rows: [[Cell]]) -> String {
         var out = "<table id=\"\(id)\"><thead><tr>" + header.map { "<th>\(HTMLText.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             out += "<tr>"
