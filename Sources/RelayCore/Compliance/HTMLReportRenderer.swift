@@ -137,8 +137,7 @@ public struct HTMLReportRenderer: ComplianceReportRenderer {
     public static func chart(_ period: ReportPeriod, pairs: [PairCompliance], id: String?) -> String {
         let series = pairs.map { p in
             LagChart.Series(
-                label: p.name, points: p.series.map { .init(at: $0.at, seconds: $0.maxSeconds) }, targetSeconds: p.rpoTargetSeconds,
-                breaches: p.breaches.map { .init(start: $0.start, end: $0.end) })
+                label: p.name, points: p.series, targetSeconds: p.rpoTargetSeconds, breaches: p.breaches.map { ReportPeriod(from: $0.start, to: $0.end) })
         }
         // A bucket of the series spans period / points; a line breaks only where more than a
         // bucket and the pair's gap threshold passed without a point.

@@ -10,42 +10,19 @@ public struct LagChart: Sendable {
     public struct Series: Sendable, Equatable {
         /// The pair, e.g. "us-east-1 → eu-west-1" (legend, and `data-pair`).
         public var label: String
-        public var points: [Point]
+        /// The largest lag of each bucket of samples, oldest first.
+        public var points: [LagPoint]
         /// The pair's RPO target, in seconds.
         public var targetSeconds: Double
         /// The intervals in which the pair breached its target.
-        public var breaches: [Interval]
+        public var breaches: [ReportPeriod]
 
         /// Creates a series.
-        public init(label: String, points: [Point], targetSeconds: Double, breaches: [Interval] = []) {
+        public init(label: String, points: [LagPoint], targetSeconds: Double, breaches: [ReportPeriod] = []) {
             self.label = label
             self.points = points
             self.targetSeconds = targetSeconds
             self.breaches = breaches
-        }
-    }
-
-    /// A lag measurement (or the largest of a bucket of them).
-    public struct Point: Sendable, Equatable {
-        public var at: Timestamp
-        public var seconds: Double
-
-        /// Creates a point.
-        public init(at: Timestamp, seconds: Double) {
-            self.at = at
-            self.seconds = seconds
-        }
-    }
-
-    /// A time interval.
-    public struct Interval: Sendable, Equatable {
-        public var start: Timestamp
-        public var end: Timestamp
-
-        /// Creates an interval.
-        public init(start: Timestamp, end: Timestamp) {
-            self.start = start
-            self.end = end
         }
     }
 
@@ -77,7 +54,7 @@ public struct LagChart: Sendable {
     /// The distance between two y-axis ticks: 1, 2 or 5 × a power of ten, four or five of them
     /// up to the largest lag or target.
     var tickStep: Double {
-        let top = max(1, (series.flatMap { $0.points.map(\.seconds) + [$0.targetSeconds] }.max() ?? 1) * 1.1)
+        let top = max(1, (series.flatMap { $0.points.map(\.maxSeconds) + [$0.targetSeconds] }.max() ?? 1) * 1.1)
         let rough = top / 4
         let power = pow(10, floor(log10(rough)))
         return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
@@ -85,7 +62,7 @@ public struct LagChart: Sendable {
 
     /// The highest value on the y axis: the first tick above the largest lag and every target.
     var ceiling: Double {
-        let top = max(1, (series.flatMap { $0.points.map(\.seconds) + [$0.targetSeconds] }.max() ?? 1) * 1.1)
+        let top = max(1, (series.flatMap { $0.points.map(\.maxSeconds) + [$0.targetSeconds] }.max() ?? 1) * 1.1)
         return (top / tickStep).rounded(.up) * tickStep
     }
 
@@ -105,7 +82,7 @@ public struct LagChart: Sendable {
         var previous: Timestamp?
         for p in s.points {
             let jump = previous.map { Double(p.at.microseconds - $0.microseconds) / 1e6 > gapSeconds } ?? true
-            d.append("\(jump ? "M" : "L")\(Self.n(x(p.at))) \(Self.n(y(p.seconds)))")
+            d.append("\(jump ? "M" : "L")\(Self.n(x(p.at))) \(Self.n(y(p.maxSeconds)))")
             previous = p.at
         }
         return d.joined(separator: " ")
@@ -122,8 +99,8 @@ public struct LagChart: Sendable {
         ]
         for s in series {
             for b in s.breaches {
-                let x0 = x(b.start)
-                let x1 = max(x(b.end), x0 + 1)
+                let x0 = x(b.from)
+                let x1 = max(x(b.to), x0 + 1)
                 out.append(
                     "<rect class=\"breach\" data-pair=\"\(HTMLText.escape(s.label))\" x=\"\(Self.n(x0))\" y=\"\(Self.n(top))\" width=\"\(Self.n(x1 - x0))\" "
                         + "height=\"\(Self.n(bottom - top))\" fill=\"#d62728\" fill-opacity=\"0.15\"/>")

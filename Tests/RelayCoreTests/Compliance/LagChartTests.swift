@@ -26,9 +26,9 @@ struct LagChartTests {
         let chart = LagChart(
             from: Self.at(0), to: Self.at(600),
             series: [
-                .init(label: "a → b", points: (0..<120).map { .init(at: Self.at($0 * 5), seconds: $0 == 50 ? 9 : 1) }, targetSeconds: 5,
-                      breaches: [.init(start: Self.at(250), end: Self.at(255))]),
-                .init(label: "b → a <&>", points: [.init(at: Self.at(0), seconds: 0)], targetSeconds: 5),
+                .init(label: "a → b", points: (0..<120).map { .init(at: Self.at($0 * 5), maxSeconds: $0 == 50 ? 9 : 1) }, targetSeconds: 5,
+                      breaches: [.init(from: Self.at(250), to: Self.at(255))]),
+                .init(label: "b → a <&>", points: [.init(at: Self.at(0), maxSeconds: 0)], targetSeconds: 5),
                 .init(label: "c → a", points: [], targetSeconds: 30),
             ], gapSeconds: 15, id: "lag-chart")
         let elements = try Elements.of(chart.svg)
@@ -40,7 +40,7 @@ struct LagChartTests {
     }
 
     @Test func aPauseInTheSamplesLongerThanTheGapBreaksTheLine() {
-        let points = [0, 5, 10, 60, 65].map { LagChart.Point(at: Self.at($0), seconds: 1) }
+        let points = [0, 5, 10, 60, 65].map { LagPoint(at: Self.at($0), maxSeconds: 1) }
         let chart = LagChart(from: Self.at(0), to: Self.at(100), series: [.init(label: "a → b", points: points, targetSeconds: 5)], gapSeconds: 15)
         let d = chart.pathData(chart.series[0])
         #expect(d.split(separator: " ").filter { $0.hasPrefix("M") }.count == 2, "\(d)")
