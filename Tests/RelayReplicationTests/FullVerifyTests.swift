@@ -111,6 +111,28 @@ struct FullVerifyTests {
         }
     }
 
+    @Test func aSecondFullCheckWhileOneRunsIsRefusedWith429() async throws {
+        try await TestRegions.with { regions in
+            for i in 0..<3 { try await regions.decide(in: "r1", amount: Double(i)) }
+            #expect(try await regions.waitUntilConverged())
+            let url = "http://127.0.0.1:\(regions.node("r2").drPort)/v1/copies/check"
+            // A session holds the kept headers' table: r2's first check waits for it there.
+            let n = regions.node("r2")
+            let lock = Task {
+                try await n.cluster.psql("BEGIN; LOCK TABLE replica_batches IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;", database: n.databaseName)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let first = Task { try await HTTP.get(url) }
+            try await Task.sleep(for: .seconds(1))
+            let second = try await HTTP.get(url)
+            #expect(second.status == 429, "\(second.json)")
+            _ = try await lock.value
+            let answered = try await first.value
+            #expect(answered.status == 200 && RegionFullCheck.Report(json: answered.json) != nil, "\(answered.json)")
+            #expect(try await HTTP.get(url).status == 200)
+        }
+    }
+
     /// Rewrites `origin`'s chain after seq `k` (each later entry committed 1 µs later, every hash
     /// recomputed, the recorded head moved), as an origin re-chaining its history would.
     static func rewrite(_ regions: TestRegions, _ origin: String, after k: Int64) async throws {
