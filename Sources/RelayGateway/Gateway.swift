@@ -4,6 +4,7 @@ import RelayCore
 import RelayLedger
 import RelayPolicy
 import RelayStore
+import ServiceLifecycle
 
 /// Builds the gateway: router, middleware, database pool and migrations.
 public enum Gateway {
@@ -39,13 +40,23 @@ public enum Gateway {
         var app = Application(
             router: router(services: services),
             configuration: .init(address: .hostname(config.apiHost, port: config.apiPort), serverName: "relay-gateway"),
-            services: [services.database.client] + (services.chainer.map { [$0] } ?? []),
+            services: [services.database.client] + (services.chainer.map { [$0] } ?? []) + policyReloader(services: services, logger: logger),
             logger: logger)
         let migrations = MigrationService(
             database: services.database, gate: services.schemaReady, logger: logger,
             metadata: ["region": "\(config.region)", "chainer": "\(config.chainer.rawValue)"])
         app.beforeServerStarts { try await migrations.prepare() }
         return app
+    }
+
+    /// Reloads the builtin engine's policies on SIGHUP and on change (none for OPA).
+    static func policyReloader(services: GatewayServices, logger: Logger) -> [any Service] {
+        guard let engine = services.policyEngine.reloadable else { return [] }
+        let seconds = services.configuration.policyWatchSeconds
+        return [
+            PolicyReloader(
+                engine: engine, metrics: services.metrics, logger: logger, watchInterval: seconds > 0 ? .milliseconds(Int64(seconds * 1000)) : nil)
+        ]
     }
 
     /// Runs the gateway until SIGTERM or SIGINT: checks the policy engine, serves (migrations

@@ -48,6 +48,24 @@ public struct PolicySet: Sendable {
     /// Errors name the file as `directory/name`. A directory without policy files is an error:
     /// an engine with no rules would deny everything, which is never what an operator meant.
     public static func load(directory: String) throws(PolicyLoadError) -> PolicySet {
+        try load(try read(directory: directory))
+    }
+
+    /// Parses files `read(directory:)` returned.
+    public static func load(_ contents: [(path: String, data: Data)]) throws(PolicyLoadError) -> PolicySet {
+        var files: [PolicyFile] = []
+        for (path, data) in contents {
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw PolicyLoadError(file: path, line: nil, reason: "file is not valid UTF-8")
+            }
+            files.append(try parse(yaml: text, file: path))
+        }
+        return try PolicySet(files: files)
+    }
+
+    /// The policy files of `directory` and their bytes, by file name (what `load` parses, and
+    /// what a reload watches for changes).
+    public static func read(directory: String) throws(PolicyLoadError) -> [(path: String, data: Data)] {
         let fileManager = FileManager.default
         let names: [String]
         do {
@@ -60,22 +78,18 @@ public struct PolicySet: Sendable {
             guard !name.hasPrefix("."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { return false }
             var isDirectory: ObjCBool = false
             return fileManager.fileExists(atPath: prefix + name, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
+        }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         guard !candidates.isEmpty else {
             throw PolicyLoadError(file: directory, line: nil, reason: "no policy files (*.yaml, *.yml) found")
         }
-        var files: [PolicyFile] = []
+        var out: [(String, Data)] = []
         for name in candidates {
-            let path = prefix + name
-            guard let data = fileManager.contents(atPath: path) else {
-                throw PolicyLoadError(file: path, line: nil, reason: "cannot read file")
+            guard let data = fileManager.contents(atPath: prefix + name) else {
+                throw PolicyLoadError(file: prefix + name, line: nil, reason: "cannot read file")
             }
-            guard let text = String(validating: data, as: UTF8.self) else {
-                throw PolicyLoadError(file: path, line: nil, reason: "file is not valid UTF-8")
-            }
-            files.append(try parse(yaml: text, file: path))
+            out.append((prefix + name, data))
         }
-        return try PolicySet(files: files)
+        return out
     }
 
     /// Parses and validates one policy file. `file` is the path used in errors and rule locations;

@@ -15,6 +15,9 @@ public struct GatewayConfiguration: Sendable {
     public var sealTTLMinutes: Int
     /// Folder holding the builtin engine's YAML policies.
     public var policyDirectory: String
+    /// How often the builtin engine's policy files are looked at for changes (a change is loaded
+    /// without a restart, as on SIGHUP); 0: only SIGHUP reloads.
+    public var policyWatchSeconds: Double
     /// Largest accepted request body.
     public var maxBodyBytes: Int
     /// HS256 secret for access tokens (≥ 32 bytes). Never logged.
@@ -45,8 +48,10 @@ public struct GatewayConfiguration: Sendable {
         sealKey: SigningKey, sealTTLMinutes: Int = 5, policyDirectory: String = "gateway/policies",
         maxBodyBytes: Int = 1 << 20, jwtSecret: String, jwtExpiryHours: Int = 24, authRequired: Bool = true,
         rateLimitRPS: Double = 100, rateLimitBurst: Int = 200, corsOrigins: CORSOrigins? = nil, logFormat: LogFormat = .text,
-        policyEngine: PolicyEngineSelection = .builtin, chainer: ChainerMode = .embedded, regions: RegionSet? = nil
+        policyEngine: PolicyEngineSelection = .builtin, chainer: ChainerMode = .embedded, regions: RegionSet? = nil,
+        policyWatchSeconds: Double = 2
     ) {
+        self.policyWatchSeconds = policyWatchSeconds
         self.chainer = chainer
         self.jwtSecret = jwtSecret
         self.jwtExpiryHours = jwtExpiryHours
@@ -94,7 +99,8 @@ public struct GatewayConfiguration: Sendable {
             logFormat: try env.choice("RELAY_LOG_FORMAT", default: LogFormat.text),
             policyEngine: try PolicyEngineSelection.fromEnvironment(env),
             chainer: try env.choice("RELAY_CHAINER", default: ChainerMode.embedded),
-            regions: try loadRegions(env, region: region, sealKey: sealKey))
+            regions: try loadRegions(env, region: region, sealKey: sealKey),
+            policyWatchSeconds: try env.double("RELAY_POLICY_WATCH_SECONDS", default: 2, range: 0...3600))
     }
 
     static func loadJWTSecret(_ env: EnvironmentReader) throws(ConfigurationError) -> String {

@@ -58,6 +58,17 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// One reload of the policy directory: `relay_policy_reloads_total{result}` (`replaced`,
+    /// `unchanged`, `failed`) and `relay_policy_reload_failing` (1 while the files on disk do not
+    /// load and an older set stays in force).
+    public func recordPolicyReload(result: String) {
+        registry.makeCounter(descriptor: Self.name("policy", "reloads", "total", "Reloads of the policy directory, by result."), labels: [("result", result)])
+            .increment()
+        registry.makeGauge(
+            descriptor: Self.name("policy", "reload_failing", "", "1 while the policy files on disk fail to load (the previous set stays in force)."))
+            .set(Double(result == "failed" ? 1 : 0))
+    }
+
     /// One seal marked executed: `relay_seals_executed_total`.
     public func recordSealExecuted() {
         sealsExecuted.increment()

@@ -7,6 +7,9 @@ import RelayPolicy
 public struct ConfiguredPolicyEngine: Sendable {
     /// The engine the routes ask for decisions.
     public let engine: any PolicyEngine
+    /// The builtin engine, whose policy directory is reloaded without a restart (`PolicyReloader`);
+    /// nil for OPA, whose sidecar loads its own bundles.
+    public let reloadable: ReloadablePolicyEngine?
     /// The engine and its settings, for the start-up log line (`policy_engine`, and `policy_dir`
     /// or `opa_url` and `policy_path`).
     public let metadata: Logger.Metadata
@@ -20,13 +23,16 @@ public struct ConfiguredPolicyEngine: Sendable {
     public init(configuration: GatewayConfiguration) throws(PolicyLoadError) {
         switch configuration.policyEngine {
         case .builtin:
-            engine = try BuiltinPolicyEngine.load(directory: configuration.policyDirectory)
+            let builtin = try ReloadablePolicyEngine(directory: configuration.policyDirectory)
+            engine = builtin
+            reloadable = builtin
             metadata = ["policy_engine": "builtin", "policy_dir": "\(configuration.policyDirectory)"]
             checksAtStart = false
             release = {}
         case .opa(let settings):
             let opa = OPAPolicyEngine(configuration: settings)
             engine = opa
+            reloadable = nil
             metadata = ["policy_engine": "opa", "opa_url": "\(settings.url)", "policy_path": "\(settings.policyPath)"]
             checksAtStart = true
             release = { try await opa.shutdown() }
@@ -36,6 +42,7 @@ public struct ConfiguredPolicyEngine: Sendable {
     /// Wraps an engine made and shut down by its owner (tests, or a process embedding the gateway).
     public init(borrowing engine: any PolicyEngine) {
         self.engine = engine
+        self.reloadable = engine as? ReloadablePolicyEngine
         self.metadata = ["policy_engine": "\(engine.name)"]
         self.checksAtStart = false
         self.release = {}
