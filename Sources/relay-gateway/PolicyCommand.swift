@@ -6,8 +6,8 @@ import RelayPolicy
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Compile the YAML policies to Rego, or push them to an OPA server.",
-        subcommands: [PolicyCompile.self, PolicyPush.self])
+        abstract: "Compile the YAML policies to Rego, bundle them for OPA's bundle service, or push them to an OPA server.",
+        subcommands: [PolicyCompile.self, PolicyBundle.self, PolicyPush.self])
 }
 
 /// Loads a policy directory or file, turning load errors into one-line CLI errors.
@@ -51,6 +51,34 @@ struct PolicyCompile: ParsableCommand {
             throw ValidationError("cannot write \(out): \(error.localizedDescription)")
         }
         print("wrote \(out) (package \(modules.main.package)) and \(metadataPath) (package \(modules.metadata.package)); policy version \(modules.policyVersion)")
+    }
+}
+
+struct PolicyBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "Build an OPA bundle (bundle.tar.gz) of the compiled policies, for an OPA sidecar's bundle service.",
+        discussion: """
+            The bundle holds .manifest (revision = the policy version, roots = ["relay"]) and the \
+            two Rego modules (relay/policies/main.rego, relay/metadata.rego). Upload it where the \
+            sidecar's bundle service polls (e.g. s3://<policy bucket>/bundles/relay.tar.gz): OPA \
+            activates a new revision whole, without a restart. The same files give the same bytes.
+            """)
+
+    @Argument(help: "A policy directory (every *.yaml / *.yml in it) or one policy file.")
+    var path: String
+
+    @Option(help: "Where to write the bundle.")
+    var out: String = "bundle.tar.gz"
+
+    func run() throws {
+        let bundle = OPABundle(policies: try loadPolicies(path))
+        do {
+            try Data(bundle.archive).write(to: URL(fileURLWithPath: out))
+        } catch {
+            throw ValidationError("cannot write \(out): \(error.localizedDescription)")
+        }
+        print("wrote \(out): revision \(bundle.revision), \(bundle.files.map(\.path).joined(separator: ", "))")
     }
 }
 
