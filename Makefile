@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication bench-verify soak clean
+.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication bench-verify soak clean fuzz
 
 # Extra `relay-local up` flags for run and run-single, e.g. RUN_FLAGS='--traffic-rate 0'.
 RUN_FLAGS ?=
@@ -46,6 +46,11 @@ rego:
 deps:
 	@scripts/install-deps.sh
 	@scripts/install-opa.sh
+
+## fuzz: schemathesis on a throwaway local region, auth off then on, ≥ FUZZ_CASES (10000) cases each:
+## 0 server errors and 0 schema violations (scripts/fuzz.sh; bounded by FUZZ_TIMEOUT per run).
+fuzz:
+	scripts/fuzz.sh
 
 ## bench-gateway: validate throughput at 16 and 64 connections vs a pgbench ceiling (release build).
 bench-gateway:

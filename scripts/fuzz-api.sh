@@ -6,7 +6,8 @@
 # Checks: no 5xx (`not_a_server_error`) and every documented response matches its schema
 # (`response_schema_conformance`). Exits non-zero on any failure, or when the time limit hits.
 # Tunables: FUZZ_MAX_EXAMPLES (per operation, default 25), FUZZ_TIMEOUT (seconds, default 300),
-# FUZZ_WORKERS (default 1), FUZZ_TOKEN (a bearer JWT for the auth-protected endpoints).
+# FUZZ_WORKERS (default 1), FUZZ_TOKEN (a bearer JWT for the auth-protected endpoints), FUZZ_OUTPUT
+# (also write schemathesis' output to this file: `make fuzz` reads the number of cases from it).
 # The run writes manifests to the target's database: point it at a throwaway region only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ auth=()
 mkdir -p .local/fuzz && cd .local/fuzz
 # examples + coverage (boundary and invalid values) + fuzzing; no stateful phase (no links).
 # `timeout` bounds the whole run; exit 124 means it was cut short.
-rc=0
+set +e
 timeout "${FUZZ_TIMEOUT:-300}" "$venv/bin/schemathesis" run "$schema" \
     --url "$base_url" \
     --checks not_a_server_error,response_schema_conformance \
@@ -41,6 +42,8 @@ timeout "${FUZZ_TIMEOUT:-300}" "$venv/bin/schemathesis" run "$schema" \
     --request-timeout 10 \
     --generation-database none \
     --no-color \
-    "${auth[@]}" || rc=$?
+    "${auth[@]}" 2>&1 | tee "${FUZZ_OUTPUT:-/dev/null}"
+rc=${PIPESTATUS[0]}
+set -e
 [ "$rc" -eq 124 ] && echo "fuzz-api: time limit (${FUZZ_TIMEOUT:-300}s) reached" >&2
 exit "$rc"
