@@ -46,7 +46,10 @@ public struct LagReportStore: Sendable {
     /// Every pair of `query.origin` towards `query.peers` (plus any other peer with samples in
     /// the period), in peer order.
     public func pairs(_ query: Query) async throws -> [PairCompliance] {
-        try await database.operation("aggregate the lag samples of \(query.origin)") { conn in
+        // One snapshot for every query (a down-sampling committing meanwhile would otherwise move
+        // rows between them), with room to sort a month of samples in memory.
+        try await database.transaction("aggregate the lag samples of \(query.origin)", isolation: "REPEATABLE READ READ ONLY") { conn in
+            try await conn.guardedQuery("SET LOCAL work_mem = '64MB'", logger: database.logger)
             let timeline = try await Self.timeline(query, conn: conn, logger: database.logger)
             let figures = try await Self.figures(query, conn: conn, logger: database.logger)
             let refused = try await Self.refused(query, conn: conn, logger: database.logger)

@@ -36,7 +36,7 @@ struct ReportWriteCommand: AsyncParsableCommand {
     @Option(help: "End of the period (excluded), as --from. Default: now.")
     var to: String?
 
-    @Option(help: "md, json, csv or html.")
+    @Option(help: "md, json, csv or html (--json is --format json).")
     var format = "md"
 
     @Option(help: "Write the report to this file instead of stdout.")
@@ -52,7 +52,7 @@ struct ReportWriteCommand: AsyncParsableCommand {
     var signKey: String?
 
     func run() async throws {
-        guard let format = ReportFormat(rawValue: format) else {
+        guard let format = coordinator.json ? .json : ReportFormat(rawValue: format) else {
             throw CoordinatorOptions.configurationError("--format must be md, json, csv or html (got '\(format)')")
         }
         guard objective.isFinite, objective > 0, objective <= 100 else {

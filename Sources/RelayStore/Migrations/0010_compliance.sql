@@ -9,6 +9,9 @@ ALTER TABLE lag_samples
     -- refusal reason (as in relay_dr_ship_failures_total) -> attempts
     ADD COLUMN batches_refused jsonb NOT NULL DEFAULT '{}'::jsonb;
 
+-- The retention finds and deletes the oldest samples of every pair by time alone.
+CREATE INDEX lag_samples_time_idx ON lag_samples (sampled_at);
+
 -- One row per (origin, peer, minute) of down-sampled history: the minute's samples summarised.
 -- Written by relay-dr run's retention (RELAY_DR_LAG_RAW_RETENTION) in the same transaction that
 -- deletes the raw rows it summarises, so a row is counted once, raw or here.
