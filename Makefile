@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication bench-verify soak clean fuzz
+.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication bench-verify bench-report soak clean fuzz
 
 # Extra `relay-local up` flags for run and run-single, e.g. RUN_FLAGS='--traffic-rate 0'.
 RUN_FLAGS ?=
@@ -78,6 +78,11 @@ bench-replication:
 ## records/s and peak RSS (BENCH_RECORDS, BENCH_PAD, CONFIG adjust it).
 bench-verify:
 	bench/verify/run.sh
+
+## bench-report: relay-dr report (release build) over 30 days of 5 s lag samples for 6 pairs (~3.1M rows)
+## and over a year of down-sampled minutes before them: wall time and peak RSS against a count(*) baseline.
+bench-report:
+	bench/report/run.sh
 
 clean:
 	rm -rf .build .local

@@ -116,14 +116,19 @@ public struct ShipperStore: Sendable {
         }
     }
 
-    /// Stores one RPO sample per peer.
-    public func recordLag(origin: String, samples: [(peer: String, records: Int64, seconds: Double)]) async throws {
+    /// Stores one RPO sample per peer, with what the shipper did since the previous sample.
+    public func recordLag(origin: String, samples: [LagSampleRow]) async throws {
         guard !samples.isEmpty else { return }
+        let refused = samples.map { row in
+            CanonicalJSON.string(.object(row.shipping.refused.mapValues { .number(Double($0)) }))
+        }
         try await database.operation("store lag samples") { conn in
             try await conn.guardedQuery(
                 """
-                INSERT INTO lag_samples (origin, peer, lag_records, lag_seconds)
-                SELECT \(origin), p, r, s FROM unnest(\(samples.map(\.peer)), \(samples.map(\.records)), \(samples.map(\.seconds))) AS u(p, r, s)
+                INSERT INTO lag_samples (origin, peer, lag_records, lag_seconds, batches_shipped, records_shipped, batches_refused)
+                SELECT \(origin), p, r, s, b, n, f::jsonb
+                FROM unnest(\(samples.map(\.peer)), \(samples.map(\.records)), \(samples.map(\.seconds)),
+                            \(samples.map(\.shipping.batches)), \(samples.map(\.shipping.records)), \(refused)) AS u(p, r, s, b, n, f)
                 """, logger: database.logger)
         }
     }

@@ -75,3 +75,37 @@ public struct VerificationRunStore: Sendable {
         }
     }
 }
+
+extension VerificationRunStore {
+    /// The runs started in `period`, oldest first, as a compliance report lists them (`region`:
+    /// the region whose database this is); at most `limit` (the newest are dropped beyond it).
+    public func runs(in period: ReportPeriod, recordedBy region: String, limit: Int = 10_000) async throws -> [ComplianceVerificationRun] {
+        try await database.operation("read the verification runs of a period") { conn in
+            var out: [ComplianceVerificationRun] = []
+            for try await (started, finished, runBy, mode, scope, result, findings) in try await conn.guardedQuery(
+                """
+                SELECT \(unescaped: SQL.micros("started_at", as: "started_at")), \(unescaped: SQL.micros("finished_at", as: "finished_at")),
+                    run_by, mode, scope::text, result, findings::text
+                FROM verification_runs
+                WHERE started_at >= 'epoch'::timestamptz + \(period.from.microseconds)::int8 * interval '1 microsecond'
+                  AND started_at < 'epoch'::timestamptz + \(period.to.microseconds)::int8 * interval '1 microsecond'
+                ORDER BY started_at, id LIMIT \(limit)
+                """, logger: database.logger
+            ).decode((Int64, Int64, String, String, String, String, String).self) {
+                let scopeJSON = try? JSONParser.parse(Array(scope.utf8))
+                let list = (try? JSONParser.parse(Array(findings.utf8)))?.arrayValue ?? []
+                out.append(
+                    ComplianceVerificationRun(
+                        recordedBy: region, runBy: runBy, startedAt: Timestamp(microseconds: started),
+                        finishedAt: Timestamp(microseconds: finished), mode: mode,
+                        origins: scopeJSON?["origins"]?.arrayValue?.compactMap(\.stringValue) ?? [], result: result, findings: list.count,
+                        findingSummaries: list.prefix(5).map { f in
+                            let detail = f["detail"]?.stringValue ?? f["reason"]?.stringValue ?? CanonicalJSON.string(f)
+                            let copy = f["copy"]?.stringValue ?? f["origin"]?.stringValue
+                            return (copy.map { "\($0): " } ?? "") + String(detail.prefix(200))
+                        }))
+            }
+            return out
+        }
+    }
+}

@@ -12,7 +12,7 @@ struct RelayDRCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, StatusCommand.self, ListCommand.self, SwitchoverCommand.self, FailoverCommand.self, FailbackCommand.self, DrillCommand.self,
-            PauseCommand.self, ResumeCommand.self, HistoryCommand.self,
+            PauseCommand.self, ResumeCommand.self, HistoryCommand.self, ReportCommand.self,
             VerifyCommand.self, EvidenceCommand.self, ExportCommand.self, KeysCommand.self,
         ])
 }

@@ -20,6 +20,12 @@ public struct DRConfiguration: Sendable {
     public var maxBodyBytes = 16 << 20
     /// How often lag is sampled into `lag_samples`.
     public var lagSampleInterval: Duration = .seconds(5)
+    /// Raw lag samples older than this are down-sampled to per-minute rows (`lag_minutes`).
+    public var lagRawRetention: Duration = .seconds(7 * 86_400)
+    /// How often the down-sampling runs.
+    public var lagRetentionEvery: Duration = .seconds(600)
+    /// A span between lag samples longer than this is a gap in reports (3 × the sample interval).
+    public var lagGapThreshold: Duration { lagSampleInterval * 3 }
     /// Records waiting this long with no acknowledgement (shipping), or an origin's batches refused
     /// this long with none accepted (receiving), make `/health` degraded and log an error.
     public var stallAfter: Duration = .seconds(30)
@@ -55,7 +61,8 @@ public struct DRConfiguration: Sendable {
     /// (`host:port`; default: the port of this region's `dr_url`), RELAY_DR_MAX_BATCH_RECORDS,
     /// RELAY_DR_MAX_BATCH_BYTES, RELAY_DR_LINGER_MS, RELAY_DR_MAX_IN_FLIGHT, RELAY_DR_MAX_BODY_BYTES,
     /// RELAY_DR_STALL_SECONDS, RELAY_DR_VERIFY_SECONDS (0: no continuous verification),
-    /// RELAY_DR_REJOIN_PATIENCE_SECONDS, RELAY_DR_ADMIN_TOKEN,
+    /// RELAY_DR_REJOIN_PATIENCE_SECONDS, RELAY_DR_ADMIN_TOKEN, RELAY_DR_LAG_SAMPLE_SECONDS,
+    /// RELAY_DR_LAG_RAW_RETENTION (`7d`, `36h`, … ),
     /// RELAY_DR_CHAINER and the RELAY_DR_TLS_* settings (`DRTLS.fromEnvironment`).
     public static func fromEnvironment(
         _ environment: [String: String], region override: String? = nil
@@ -101,6 +108,8 @@ public struct DRConfiguration: Sendable {
         config.stallAfter = .seconds(try env.int("RELAY_DR_STALL_SECONDS", default: 30, range: 1...86_400))
         config.rejoinPatience = .seconds(try env.int("RELAY_DR_REJOIN_PATIENCE_SECONDS", default: 10, range: 0...3600))
         config.runChainer = try env.bool("RELAY_DR_CHAINER", default: true)
+        config.lagSampleInterval = .seconds(try env.int("RELAY_DR_LAG_SAMPLE_SECONDS", default: 5, range: 1...3600))
+        config.lagRawRetention = .seconds(try env.durationSeconds("RELAY_DR_LAG_RAW_RETENTION", default: 7 * 86_400, range: 3600...(3660 * 86_400)))
         let verifySeconds = try env.int("RELAY_DR_VERIFY_SECONDS", default: 5, range: 0...86_400)
         config.copyVerifyInterval = verifySeconds == 0 ? nil : .seconds(verifySeconds)
         if let token = env.optional("RELAY_DR_ADMIN_TOKEN") {

@@ -28,6 +28,7 @@ public final class DRDaemon: Sendable {
     let fullCheckRunning = Atomic<Bool>(false)
     let control: RegionControlService
     let rejoin: RejoinWatch
+    let retention: LagRetention
     let gate: ReadyGate
     let logger: Logger
     let clock: RelayClock
@@ -59,16 +60,18 @@ public final class DRDaemon: Sendable {
         http.tlsConfiguration = c.tls.client
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         let store = ShipperStore(database: database)
+        let tally = ShipTally()
         let shippers = peers.map {
             PeerShipper(
                 region: c.region, peer: $0, key: c.ledgerKey, store: store, client: client, options: c.shipper, metrics: metrics,
-                logger: logger, clock: clock)
+                logger: logger, clock: clock, tally: tally)
         }
         self.rejoin = RejoinWatch(
             region: c.region, peers: peers.map(\.id), database: database, client: RegionClient(regions: c.regions, client: client, adminToken: nil),
             patience: c.rejoinPatience, gate: gate, clock: clock, logger: logger)
         self.lag = LagMonitor(
-            region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock)
+            region: c.region, peers: peers.map(\.id), ledger: LedgerStore(database: database), shipper: store, metrics: metrics, clock: clock,
+            tally: tally)
         self.copyWatch = c.copyVerifyInterval.map { interval in
             let remote = RegionCopySource(
                 client: RegionClient(regions: c.regions, client: client, adminToken: nil, timeout: .seconds(5)), origin: c.region)
@@ -77,6 +80,9 @@ public final class DRDaemon: Sendable {
                 source: DaemonCopySource(region: c.region, database: database, regions: c.regions, remote: remote), interval: interval,
                 gate: gate, metrics: metrics, runs: VerificationRunStore(database: database), clock: clock, logger: logger)
         }
+        self.retention = LagRetention(
+            store: LagRetentionStore(database: database), retention: c.lagRawRetention, every: c.lagRetentionEvery,
+            gapThreshold: c.lagGapThreshold, gate: gate, clock: clock, logger: logger)
         self.shipping = ShippingService(
             shippers: shippers, lag: lag, sampleInterval: c.lagSampleInterval, stallAfter: c.stallAfter, gate: gate, client: client,
             metrics: metrics, clock: clock, logger: logger)
@@ -94,7 +100,7 @@ public final class DRDaemon: Sendable {
 
     /// The HTTP application with every service: migrations run before it listens.
     public func application() -> some ApplicationProtocol {
-        var services: [any Service] = [database.client, shipping, rejoin]
+        var services: [any Service] = [database.client, shipping, rejoin, retention]
         if let chainer { services.append(chainer) }
         if let copyWatch { services.append(copyWatch) }
         var app = Application(
@@ -151,6 +157,9 @@ public final class DRDaemon: Sendable {
         }
         router.get("/v1/history") { [self] _, _ -> Response in
             await read("history", within: .seconds(10)) { try await self.control.history() }
+        }
+        router.get("/v1/report") { [self] request, _ -> Response in
+            await reportRoute(from: request.uri.queryParameters.get("from"), to: request.uri.queryParameters.get("to"))
         }
         router.get("/v1/stranded") { [self] _, _ -> Response in
             await read("stranded records", within: .seconds(10)) { try await self.control.stranded() }

@@ -23,8 +23,14 @@ final class LagMonitor: Sendable {
     let shipper: ShipperStore
     let metrics: DRMetrics
     let clock: RelayClock
+    /// What the shippers did since the last sample (drained into each sample).
+    let tally: ShipTally
 
-    init(region: String, peers: [String], ledger: LedgerStore, shipper: ShipperStore, metrics: DRMetrics, clock: RelayClock) {
+    init(
+        region: String, peers: [String], ledger: LedgerStore, shipper: ShipperStore, metrics: DRMetrics, clock: RelayClock,
+        tally: ShipTally = ShipTally()
+    ) {
+        self.tally = tally
         self.region = region
         self.peers = peers
         self.ledger = ledger
@@ -56,11 +62,19 @@ final class LagMonitor: Sendable {
     /// What `measure` found last, by peer.
     var lastMeasured: [String: PeerLag] { last.withLock { $0 } }
 
-    /// Measures and stores one sample per peer; returns what it measured.
+    /// Measures and stores one sample per peer, with what its shipper did since the previous
+    /// sample (counts that could not be stored go into the next one); returns what it measured.
     @discardableResult
     func sample() async throws -> [PeerLag] {
         let lags = try await measure()
-        try await shipper.recordLag(origin: region, samples: lags.map { ($0.peer, $0.records, $0.seconds) })
+        let shipping = tally.drain()
+        do {
+            try await shipper.recordLag(
+                origin: region, samples: lags.map { LagSampleRow(peer: $0.peer, records: $0.records, seconds: $0.seconds, shipping: shipping[$0.peer] ?? .init()) })
+        } catch {
+            tally.restore(shipping)
+            throw error
+        }
         return lags
     }
 }

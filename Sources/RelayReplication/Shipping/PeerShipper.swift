@@ -27,12 +27,15 @@ final class PeerShipper: Sendable {
     let metrics: DRMetrics
     let logger: Logger
     let clock: RelayClock
+    /// Counts for the next lag sample (compliance reports).
+    let tally: ShipTally
     private let state = Mutex(State())
 
     init(
         region: String, peer: Region, key: SigningKey, store: ShipperStore, client: HTTPClient, options: ShipperOptions,
-        metrics: DRMetrics, logger: Logger, clock: RelayClock
+        metrics: DRMetrics, logger: Logger, clock: RelayClock, tally: ShipTally = ShipTally()
     ) {
+        self.tally = tally
         self.region = region
         self.peer = peer
         self.key = key
@@ -94,6 +97,7 @@ final class PeerShipper: Sendable {
                 case .persist(let cursor, let records):
                     try await store.acknowledge(peer: peer.id, seq: cursor.seq, hash: cursor.hash, batchNo: cursor.batchNo)
                     metrics.batchShipped(peer: peer.id, records: records)
+                    tally.shipped(peer: peer.id, records: records)
                     state.withLock {
                         $0.ackedSeq = cursor.seq
                         $0.lastError = nil
@@ -106,6 +110,7 @@ final class PeerShipper: Sendable {
                     abandon(&posts)
                     logger.info("peer is behind the cursor; rewinding", metadata: ["from_seq": "\(from)", "to_seq": "\(cursor.seq)"])
                     metrics.shipFailed(peer: peer.id, reason: "gap")
+                    tally.refused(peer: peer.id, reason: "gap")
                     try await store.acknowledge(peer: peer.id, seq: cursor.seq, hash: cursor.hash, batchNo: cursor.batchNo)
                     state.withLock { $0.ackedSeq = cursor.seq }
                     action = machine.persisted()
@@ -114,7 +119,10 @@ final class PeerShipper: Sendable {
                     action = machine.timerFired()
                 case .backOff(let pause, let reason, let label):
                     abandon(&posts)
-                    if let label { metrics.shipFailed(peer: peer.id, reason: label) }
+                    if let label {
+                        metrics.shipFailed(peer: peer.id, reason: label)
+                        tally.refused(peer: peer.id, reason: label)
+                    }
                     await recordFailure(reason)
                     try? await Task.sleep(for: pause)
                     action = machine.timerFired()
