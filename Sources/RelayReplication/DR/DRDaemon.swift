@@ -30,6 +30,8 @@ public final class DRDaemon: Sendable {
     let rejoin: RejoinWatch
     let retention: LagRetention
     let gate: ReadyGate
+    /// HTTP towards the peers' relay-drs (shipping, the restart guard, the status page).
+    let peerClient: HTTPClient
     let logger: Logger
     let clock: RelayClock
 
@@ -59,6 +61,7 @@ public final class DRDaemon: Sendable {
         // client TLS settings are given).
         http.tlsConfiguration = c.tls.client
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        self.peerClient = client
         let store = ShipperStore(database: database)
         let tally = ShipTally()
         let shippers = peers.map {
@@ -179,6 +182,9 @@ public final class DRDaemon: Sendable {
             }
             let (status, body) = await control.handle(Array(buffer: bytes))
             return Self.json(status, body)
+        }
+        router.get("/status") { [self] _, _ -> Response in
+            await statusPage()
         }
         router.get("/metrics") { [self] _, _ -> Response in
             let lag = self.lag
