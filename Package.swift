@@ -43,6 +43,8 @@ let package = Package(
             dependencies: [
                 "RelayCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // TLS to the server (RELAY_DB_TLS): managed PostgreSQL such as RDS forces it.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Migrations")]
@@ -145,7 +147,8 @@ let package = Package(
                 "RelayPolicy", "RelayLocal", "RelayTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayCore", "RelaySystem", "RelayStore", "RelayLedger", "RelayLocal"]),
+        .testTarget(
+            name: "RelayStoreTests", dependencies: ["RelayCore", "RelaySystem", "RelayStore", "RelayLedger", "RelayLocal", "RelayTestSupport"]),
         .testTarget(
             name: "RelayLedgerTests",
             dependencies: ["RelayLedger", "RelayStore", "RelayLocal", .product(name: "Logging", package: "swift-log")]),

@@ -36,7 +36,7 @@ public final class Database: Sendable {
         options.additionalStartupParameters = [("application_name", configuration.applicationName)]
         let config = PostgresClient.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: .disable)
+            password: configuration.password, database: configuration.database, tls: configuration.clientTLS)
         var pgConfig = config
         pgConfig.options = options
         self.client = PostgresClient(configuration: pgConfig, backgroundLogger: logger)
