@@ -38,7 +38,9 @@ deploy_tools=('cfn-lint==1.51.0' 'awscli==1.45.11')
 if ! "$deploy_venv/bin/python" -c 'import importlib.metadata as m, sys, yaml
 sys.exit(any("%s==%s" % (n, m.version(n)) not in sys.argv[1:] for n in ("cfn-lint", "awscli")))' "${deploy_tools[@]}" 2>/dev/null; then
   echo "install-deps: installing ${deploy_tools[*]} into $deploy_venv" >&2
-  python3 -m venv "$deploy_venv" || { echo "install-deps: python3 -m venv failed (install python3-venv)" >&2; exit 1; }
+  # The venv sees the python3's own packages: where they already are these versions (as on
+  # this project's build machines), nothing is downloaded.
+  python3 -m venv --system-site-packages "$deploy_venv" || { echo "install-deps: python3 -m venv failed (install python3-venv)" >&2; exit 1; }
   "$deploy_venv/bin/python" -m pip install --quiet --disable-pip-version-check "${deploy_tools[@]}" >&2
 fi
 
