@@ -4,12 +4,9 @@ import RelayStore
 
 extension RegionDatabase {
     /// The pool settings of a region file's `database:` (for `verify --via-db`): variables and the
-    /// password file are read now; a password is never printed.
+    /// password file are read now; a password is never printed. TLS as the file's `tls` says,
+    /// `verify-full` against `RELAY_DB_TLS_CA` (the daemons' variable) when it is set.
     func configuration(region: String, environment: [String: String]) throws -> DatabaseConfiguration {
-        guard tls == .disable else {
-            throw ConfigurationError(
-                setting: "database.tls", reason: "region \(region): --via-db connects without TLS in this build; use the relay-dr API (no --via-db) or tls: disable")
-        }
         guard let host = host.resolve(in: environment) else {
             throw ConfigurationError(setting: "database.host", reason: "region \(region): the host's variable is not set")
         }
@@ -28,7 +25,8 @@ extension RegionDatabase {
             password = nil
         }
         var config = DatabaseConfiguration(
-            host: host, port: port, database: name, username: user.resolve(in: environment) ?? "relay", password: password, maxConnections: 2)
+            host: host, port: port, database: name, username: user.resolve(in: environment) ?? "relay", password: password, maxConnections: 2,
+            tls: tls, tlsCAFile: environment["RELAY_DB_TLS_CA"].flatMap { $0.isEmpty ? nil : $0 })
         config.applicationName = "relay-dr verify"
         return config
     }
