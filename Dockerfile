@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for both daemons: docker-compose.yml runs `relay-gateway serve` or `relay-dr run`.
-#   docker build -t relay:dev .
+#   docker build -t relay:dev .                          (the minimal runtime image)
+#   docker build --target runtime-aws -t relay:aws .     (plus the AWS CLI for the Route 53 hook)
 # Checked without a Docker engine by Tests/RelayLocalTests/ComposeFileTests.swift.
 
 # ---- build: static Swift runtime, release binaries and their resource bundles ----
@@ -31,6 +32,8 @@ COPY --chmod=0755 scripts/container-entrypoint.sh /usr/local/bin/relay-entrypoin
 COPY gateway/policies/ /opt/relay/gateway/policies/
 # Region files (public keys only; .dockerignore keeps every dev-keys/ folder out of the image).
 COPY regions/ /opt/relay/regions/
+# relay-dr's on_route_change hook for Route 53 (it needs the AWS CLI: the runtime-aws image).
+COPY --chmod=0755 deploy/aws/hooks/route53-switch.sh /opt/relay/hooks/route53-switch.sh
 ENV PATH=/opt/relay/bin:$PATH
 USER relay:relay
 EXPOSE 8000 9000
@@ -38,3 +41,15 @@ ENTRYPOINT ["relay-entrypoint"]
 CMD ["relay-gateway", "serve"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${RELAY_API_PORT:-8000}/health" >/dev/null || exit 1
+
+# ---- runtime-aws: the same plus the AWS CLI, for relay-dr tasks that run the Route 53 hook
+# (docker build --target runtime-aws -t relay:aws .; docs/deploy-aws.md) ----
+FROM runtime AS runtime-aws
+USER root
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends awscli \
+    && rm -rf /var/lib/apt/lists/*
+USER relay:relay
+
+# ---- the default target: the minimal runtime image ----
+FROM runtime

@@ -197,9 +197,13 @@ struct ComposeFileTests {
     @Test func theDockerfileShipsBothExecutablesWithTheirResourceBundles() throws {
         let dockerfile = try ComposeFile.text("Dockerfile")
         let stages = dockerfile.components(separatedBy: "\nFROM ")
-        #expect(stages.count == 3, "a build stage and a runtime stage")
+        #expect(stages.count == 5, "a build stage, the runtime stage, runtime-aws on top of it, and the runtime as default target")
         let build = stages.dropFirst().first ?? ""
-        let runtime = stages.last ?? ""
+        let runtime = stages.first { $0.hasPrefix("debian:bookworm-slim AS runtime") } ?? ""
+        let aws = stages.first { $0.hasPrefix("runtime AS runtime-aws") } ?? ""
+        #expect(stages.last?.trimmingCharacters(in: .whitespacesAndNewlines) == "runtime", "docker build without --target gives the minimal image")
+        #expect(aws.contains("awscli") && aws.split(separator: "\n").last { $0.hasPrefix("USER ") } == "USER relay:relay", "\(aws)")
+        #expect(runtime.contains("deploy/aws/hooks/route53-switch.sh /opt/relay/hooks/route53-switch.sh"))
         #expect(build.contains("--static-swift-stdlib"))
         for product in ["relay-gateway", "relay-dr"] {
             #expect(build.contains("--product \(product)"), "not built: \(product)")
