@@ -45,7 +45,7 @@ struct AuditRecordFastPath {
         let fine = message.withUnsafeMutableBufferPointer { out in
             regionMember.withUnsafeBufferPointer { region in
                 var w = Writer(out: out.baseAddress!, at: Self.entryAt)
-                head.hash.write(to: out.baseAddress! + Self.prevAt)
+                head.hash.store(at: out.baseAddress! + Self.prevAt)
                 w.put(#"{"body":"#)
                 let body = w.at
                 guard let bodyCount = Base64.decode(UnsafeBufferPointer(rebasing: line[f.body]), into: w.out + body) else { return false }

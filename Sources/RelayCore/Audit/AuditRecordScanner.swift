@@ -72,8 +72,15 @@ struct AuditRecordScanner {
     }
 
     private func kind(_ span: Range<Int>) -> LedgerKind? {
-        let text = UnsafeBufferPointer(rebasing: bytes[span])
-        return LedgerKind.allCases.first { (kind: LedgerKind) -> Bool in kind.rawValue.utf8.elementsEqual(text) }
+        for kind in LedgerKind.allCases {
+            // Through memcmp: comparing with the String's UTF-8 view element by element was a tenth of the scan.
+            var name = kind.rawValue
+            let same = name.withUTF8 { name -> Bool in
+                name.count == span.count && memcmp(name.baseAddress!, bytes.baseAddress! + span.lowerBound, span.count) == 0
+            }
+            if same { return kind }
+        }
+        return nil
     }
 
     private mutating func take(_ literal: StaticString) -> Bool {

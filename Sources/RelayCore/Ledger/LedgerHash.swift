@@ -50,8 +50,8 @@ struct LedgerHash: Equatable {
     /// The 32 bytes.
     var bytes: [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
 
-    /// Writes the 32 bytes at `out`.
-    func write(to out: UnsafeMutableRawPointer) {
+    /// Stores the 32 bytes at `out`.
+    func store(at out: UnsafeMutableRawPointer) {
         out.storeBytes(of: value, as: SIMD32<UInt8>.self)
     }
 
