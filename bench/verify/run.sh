@@ -6,6 +6,7 @@
 # No database, no network. Env: BENCH_RECORDS (1000000), BENCH_BATCH (500), BENCH_PAD (0 extra body
 # bytes), CONFIG (release), BENCH_BIN (use the relay-dr of this folder and build nothing),
 # BENCH_PYTHON=1 (also time tools/verify_audit.py, the independent verifier: slow).
+# Last figures (docs/offline-audit.md, Performance): ~637,000 records/s at 1M, peak RSS ~35 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/opt/swift/usr/bin"

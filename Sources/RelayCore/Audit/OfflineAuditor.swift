@@ -9,7 +9,9 @@ public struct OfflineAuditor: Sendable {
 
     public let preamble: AuditPreamble
     private let trusted: RegionSet
-    private var chain: ChainChecker?
+    /// Where the records read so far end (nil before the first).
+    private var head: AuditRecordFastPath.Head?
+    private var fastPath: AuditRecordFastPath
     private var report: OfflineAuditReport
     /// What signed headers say about the hash at a seq: `(seq → [(header index, expected hash, what)])`.
     private var expected: [Int64: [Expectation]] = [:]
@@ -30,11 +32,30 @@ public struct OfflineAuditor: Sendable {
         self.preamble = preamble
         self.trusted = trusted
         self.report = OfflineAuditReport(preamble: preamble)
+        self.fastPath = AuditRecordFastPath(origin: preamble.origin)
         checkKeys()
     }
 
     /// Checks line `number` (1-based; the preamble is line 1) of the file.
     public mutating func consume(_ line: some Collection<UInt8>, number: Int) {
+        if line.withContiguousStorageIfAvailable({ consume($0, number: number) }) == nil {
+            Array(line).withUnsafeBufferPointer { consume($0, number: number) }
+        }
+    }
+
+    /// Checks line `number` of the file, in a buffer the caller holds.
+    public mutating func consume(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
+        // The common case: the next record in the exporter's spelling, and nothing wrong with it.
+        if let head, let f = AuditRecordScanner.fields(line), f.seq <= preamble.toSeq,
+            let hash = fastPath.check(f, in: line, after: head)
+        {
+            inRecords = true
+            self.head = AuditRecordFastPath.Head(seq: f.seq, hash: hash, epoch: f.epoch)
+            meet(seq: f.seq, hash: hash)
+            report.records += 1
+            report.lastSeq = f.seq
+            return
+        }
         let parsed: AuditLine
         do { parsed = try AuditLine.parse(line, origin: preamble.origin) } catch {
             add(nil, .malformedLine, "line \(number): \(error)")
@@ -130,23 +151,30 @@ public struct OfflineAuditor: Sendable {
             add(entry.seq, .malformedLine, "record seq \(entry.seq) is out of order or outside the declared seqs \(preamble.fromSeq)…\(preamble.toSeq)")
             return
         }
-        if chain == nil {
+        let start: AuditRecordFastPath.Head
+        if let head {
+            start = head
+        } else {
             // The first record's prev_hash is taken as given; a header signed at seq from − 1 checks it.
-            let start = LedgerHead(
-                seq: preamble.fromSeq - 1, hash: preamble.fromSeq == 1 ? LedgerEntry.genesisPrevHash : entry.prevHash, epoch: entry.epoch)
-            chain = ChainChecker(region: preamble.origin, after: start)
-            if entry.seq == preamble.fromSeq { meet(seq: entry.seq - 1, hash: entry.prevHash) }
+            start = AuditRecordFastPath.Head(
+                seq: preamble.fromSeq - 1, hash: LedgerHash(preamble.fromSeq == 1 ? LedgerEntry.genesisPrevHash : entry.prevHash),
+                epoch: entry.epoch)
+            if entry.seq == preamble.fromSeq { meet(seq: entry.seq - 1, hash: LedgerHash(entry.prevHash)) }
             report.firstSeq = entry.seq
         }
-        for finding in chain!.check(entry, subject: record.subject) { add(AuditFinding(finding)) }
-        meet(seq: entry.seq, hash: entry.hash)
+        var chain = ChainChecker(region: preamble.origin, after: LedgerHead(seq: start.seq, hash: start.hash.bytes, epoch: start.epoch))
+        for finding in chain.check(entry, subject: record.subject) { add(AuditFinding(finding)) }
+        let hash = LedgerHash(entry.hash)
+        head = AuditRecordFastPath.Head(seq: entry.seq, hash: hash, epoch: entry.epoch)
+        meet(seq: entry.seq, hash: hash)
         report.records += 1
         report.lastSeq = entry.seq
     }
 
     /// Compares what signed headers say about `seq` with the record's `hash`.
-    private mutating func meet(seq: Int64, hash: [UInt8]) {
+    private mutating func meet(seq: Int64, hash: LedgerHash) {
         guard let waiting = expected.removeValue(forKey: seq) else { return }
+        let hash = hash.bytes
         for e in waiting {
             let h = headers[e.header]
             let name = "batch \(h.batchNo) (seqs \(h.firstSeq)…\(h.lastSeq))"

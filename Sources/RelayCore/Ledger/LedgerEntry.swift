@@ -84,7 +84,7 @@ public struct LedgerEntry: Sendable, Equatable {
     }
 
     /// A JSON string as RFC 8785 writes it: quoted as it is when nothing needs escaping.
-    private static func append(string: String, to out: inout [UInt8]) {
+    static func append(string: String, to out: inout [UInt8]) {
         if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             out.append(UInt8(ascii: "\""))
             out += string.utf8

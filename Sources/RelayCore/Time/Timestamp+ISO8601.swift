@@ -96,6 +96,28 @@ extension Timestamp {
         self.init(microseconds: seconds * 1_000_000 + micros)
     }
 
+    /// True when `text` is exactly what `iso8601` writes for the time it denotes (hashing the text
+    /// is then hashing that time): `YYYY-MM-DDTHH:MM:SS.ffffffZ` naming a real date and time.
+    static func isCanonical(iso8601 text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.count == 27 else { return false }
+        func number(_ start: Int, _ width: Int) -> Int? {
+            var n = 0
+            for k in start..<(start + width) {
+                let digit = text[k] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                n = n * 10 + Int(digit)
+            }
+            return n
+        }
+        func at(_ k: Int, _ c: Unicode.Scalar) -> Bool { text[k] == UInt8(ascii: c) }
+        guard let year = number(0, 4), at(4, "-"), let month = number(5, 2), at(7, "-"), let day = number(8, 2), at(10, "T"),
+            let hour = number(11, 2), at(13, ":"), let minute = number(14, 2), at(16, ":"), let second = number(17, 2),
+            at(19, "."), number(20, 6) != nil, at(26, "Z")
+        else { return false }
+        return (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year) && hour < 24 && minute < 60
+            && second < 60
+    }
+
     // Howard Hinnant's days-from-civil algorithms: exact for the proleptic Gregorian calendar.
     static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)

@@ -17,13 +17,24 @@ public enum OfflineAuditFile {
         var auditor: OfflineAuditor?
         var pending: [UInt8] = []
         var number = 0
-        func line(_ bytes: ArraySlice<UInt8>) throws(AuditFileError) {
+        func line(_ bytes: UnsafeBufferPointer<UInt8>) throws(AuditFileError) {
             number += 1
             if auditor == nil {
                 auditor = try OfflineAuditor(preamble: try AuditPreamble.parse(bytes), trusted: trusted)
             } else {
                 auditor!.consume(bytes, number: number)
             }
+        }
+        /// Checks the complete lines at the start of `buffer`; returns how many bytes they took.
+        func lines(_ buffer: UnsafeBufferPointer<UInt8>) throws(AuditFileError) -> Int {
+            guard let base = buffer.baseAddress else { return 0 }
+            var start = 0
+            while let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) {
+                let end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+                try line(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                start = end + 1
+            }
+            return start
         }
         while true {
             let data: Data
@@ -32,14 +43,10 @@ public enum OfflineAuditFile {
             }
             if data.isEmpty { break }
             pending.append(contentsOf: data)
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                try line(pending[start..<newline])
-                start = newline + 1
-            }
-            pending.removeSubrange(..<start)
+            let used = try pending.withUnsafeBufferPointer { buffer throws(AuditFileError) in try lines(buffer) }
+            pending.removeSubrange(..<used)
         }
-        if !pending.isEmpty { try line(pending[...]) }
+        if !pending.isEmpty { try pending.withUnsafeBufferPointer { buffer throws(AuditFileError) in try line(buffer) } }
         guard var auditor else { throw .notAnAuditFile("the file is empty") }
         return auditor.finish()
     }
