@@ -259,30 +259,30 @@ public struct LagReportStore: Sendable {
         let f = q.period.from.iso8601
         let t = q.period.to.iso8601
         var out = (seconds: LagFigures.none, records: LagFigures.none)
-        for try await (s50, s95, s99, r50, r95, r99) in try await conn.guardedQuery(
+        // One sort and one pass per measure (p95 and p99 share theirs).
+        for try await (s50, s9x, r50, r9x) in try await conn.guardedQuery(
             """
-            WITH v AS (
-                SELECT lag_seconds AS a, lag_seconds AS b, lag_records AS c, lag_records AS d, 1::int8 AS w FROM lag_samples
+            WITH v AS MATERIALIZED (
+                SELECT lag_seconds AS a, lag_seconds AS b, lag_records::float8 AS c, lag_records::float8 AS d, 1::int8 AS w FROM lag_samples
                 WHERE origin = \(q.origin) AND peer = \(peer) AND sampled_at >= \(f)::timestamptz AND sampled_at < \(t)::timestamptz
                 UNION ALL
-                SELECT p50_seconds, p99_seconds, p50_records, p99_records, samples::int8 FROM lag_minutes
+                SELECT p50_seconds, p99_seconds, p50_records::float8, p99_records::float8, samples::int8 FROM lag_minutes
                 WHERE origin = \(q.origin) AND peer = \(peer) AND minute >= \(f)::timestamptz AND minute < \(t)::timestamptz
-            ), tw AS (SELECT sum(w)::float8 AS total FROM v),
-            ca AS (SELECT a AS val, sum(w) OVER (ORDER BY a ROWS UNBOUNDED PRECEDING) AS cw FROM v),
-            cb AS (SELECT b AS val, sum(w) OVER (ORDER BY b ROWS UNBOUNDED PRECEDING) AS cw FROM v),
-            cc AS (SELECT c AS val, sum(w) OVER (ORDER BY c ROWS UNBOUNDED PRECEDING) AS cw FROM v),
-            cd AS (SELECT d AS val, sum(w) OVER (ORDER BY d ROWS UNBOUNDED PRECEDING) AS cw FROM v)
-            SELECT (SELECT min(val) FROM ca, tw WHERE ca.cw >= 0.5 * tw.total),
-                   (SELECT min(val) FROM cb, tw WHERE cb.cw >= 0.95 * tw.total),
-                   (SELECT min(val) FROM cb, tw WHERE cb.cw >= 0.99 * tw.total),
-                   (SELECT min(val) FROM cc, tw WHERE cc.cw >= 0.5 * tw.total),
-                   (SELECT min(val) FROM cd, tw WHERE cd.cw >= 0.95 * tw.total),
-                   (SELECT min(val) FROM cd, tw WHERE cd.cw >= 0.99 * tw.total)
+            ), tw AS (SELECT sum(w)::float8 AS total FROM v)
+            SELECT
+                (SELECT min(val) FILTER (WHERE cw >= 0.5 * total)
+                 FROM (SELECT a AS val, sum(w) OVER (ORDER BY a ROWS UNBOUNDED PRECEDING) AS cw FROM v) x, tw),
+                (SELECT ARRAY[min(val) FILTER (WHERE cw >= 0.95 * total), min(val) FILTER (WHERE cw >= 0.99 * total)]
+                 FROM (SELECT b AS val, sum(w) OVER (ORDER BY b ROWS UNBOUNDED PRECEDING) AS cw FROM v) x, tw),
+                (SELECT min(val) FILTER (WHERE cw >= 0.5 * total)
+                 FROM (SELECT c AS val, sum(w) OVER (ORDER BY c ROWS UNBOUNDED PRECEDING) AS cw FROM v) x, tw),
+                (SELECT ARRAY[min(val) FILTER (WHERE cw >= 0.95 * total), min(val) FILTER (WHERE cw >= 0.99 * total)]
+                 FROM (SELECT d AS val, sum(w) OVER (ORDER BY d ROWS UNBOUNDED PRECEDING) AS cw FROM v) x, tw)
             """, logger: logger
-        ).decode((Double?, Double?, Double?, Int64?, Int64?, Int64?).self) {
+        ).decode((Double?, [Double]?, Double?, [Double]?).self) {
             out = (
-                LagFigures(p50: s50, p95: s95, p99: s99),
-                LagFigures(p50: r50.map(Double.init), p95: r95.map(Double.init), p99: r99.map(Double.init))
+                LagFigures(p50: s50, p95: s9x?.first, p99: s9x?.last),
+                LagFigures(p50: r50, p95: r9x?.first, p99: r9x?.last)
             )
         }
         return out
