@@ -19,12 +19,13 @@ struct CoordinatorOptions: ParsableArguments {
     var json = false
 
     /// The regions and a client for them; a bad region file or TLS setting exits 2 naming it.
-    func connect() throws -> (RegionSet, RegionClient, HTTPClient) {
+    /// `readTimeout`: how long an answer may take (a report's section takes seconds to compute).
+    func connect(readTimeout: Int64 = 15) throws -> (RegionSet, RegionClient, HTTPClient) {
         let regions: RegionSet
         do { regions = try RegionSet.load(directory: regionsDir) } catch { throw Self.configurationError("\(error)") }
         let environment = ProcessInfo.processInfo.environment
         var config = HTTPClient.Configuration()
-        config.timeout = .init(connect: .seconds(3), read: .seconds(15))
+        config.timeout = .init(connect: .seconds(3), read: .seconds(readTimeout))
         do { config.tlsConfiguration = try DRTLS.clientFromEnvironment(environment).tls } catch {
             throw Self.configurationError("\(error)")
         }

@@ -65,9 +65,9 @@ struct ReportWriteCommand: AsyncParsableCommand {
         }
         let key = try sign ? signingKey() : nil
         if sign, out == nil { throw CoordinatorOptions.configurationError("--sign needs --out FILE (the signature goes to FILE.sig)") }
-        let (regions, _, http) = try coordinator.connect()
+        let (regions, _, http) = try coordinator.connect(readTimeout: 300)
         let host = ProcessInfo.processInfo.hostName
-        let report = await ComplianceGathering(regions: regions, client: http).report(
+        let report = await ComplianceGathering(regions: regions, client: http, timeout: .seconds(300)).report(
             period: period, objective: objective / 100, generatedBy: "relay-dr report (operator \(coordinator.operator) on \(host))", now: now)
         try? await http.shutdown()
         let bytes: [UInt8]

@@ -23,14 +23,14 @@ extension DRDaemon {
     }
 
     /// `GET /v1/report?from=&to=` (ISO 8601 instants): 400 for a bad period, 503 when the database
-    /// does not answer within a minute.
+    /// does not answer within 5 minutes.
     func reportRoute(from: String?, to: String?) async -> Response {
         guard let from, let to, let start = try? Timestamp(iso8601: from), let end = try? Timestamp(iso8601: to), start < end else {
             return Self.json(400, ["detail": "give from and to as ISO 8601 instants, from before to (e.g. ?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z)"])
         }
         let period = ReportPeriod(from: start, to: end)
         do {
-            let section = try await database.bounded(.seconds(60)) { try await self.complianceSection(period: period) }
+            let section = try await database.bounded(.seconds(300)) { try await self.complianceSection(period: period) }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try section.canonicalJSON())))
