@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RelayCore
+import RelayTestSupport
 
 /// The offline audit's fast path for record lines must change no verdict: a file audited as the
 /// exporter spells it (fast path) and the same file with every record line re-spelled so that only

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RelayCore
+import RelayTestSupport
 
 /// `CanonicalJSONCheck` must say yes exactly when parsing and re-serialising gives the same bytes:
 /// compared with that reference on hand-picked spellings and on many generated and mutated texts.

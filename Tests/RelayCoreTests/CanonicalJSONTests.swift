@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RelayCore
+import RelayTestSupport
 
 struct CanonicalJSONTests {
     /// RFC 8785 Appendix B: IEEE-754 bit patterns and the JCS text for each.

@@ -1,11 +1,12 @@
 import Foundation
 import RelayCore
 import RelayPolicy
+import RelayTestSupport
 
 /// Random policy files (YAML text) and policy inputs aimed at their edges, for the differential
 /// test against OPA. Everything comes from one seeded generator, so a run replays from its seed.
 struct RandomPolicies {
-    var rng: SeededGenerator
+    var rng: SplitMix64
 
     static let providers = ["stripe", "aws", "github", "s3-prod", "pay_pal", "x1"]
     static let methods = ["create_payment", "create_refund", "delete_bucket", "merge", "transfer"]
@@ -28,7 +29,7 @@ struct RandomPolicies {
     ]
     static let fileNames = ["00-base.yaml", "a.yaml", "b.yml", "m-ünï.yaml", "z.yaml", "10-late.yml"]
 
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     // MARK: - Policy files
 
