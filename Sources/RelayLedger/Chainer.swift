@@ -40,12 +40,18 @@ public final class Chainer: Service, Sendable {
     let options: Options
     let logger: Logger
     let gate: ReadyGate?
+    /// Raised after every step that linked entries (shippers in the same process wait on it).
+    public let linked: WakeSignal
     private let machine: Mutex<ChainerStateMachine>
     private let state = Mutex(Status())
 
     /// A chainer for `region`; when `gate` is given it starts once the gate opens (after migrations).
-    public init(region: String, database: Database, options: Options = Options(), gate: ReadyGate? = nil, logger: Logger) {
+    public init(
+        region: String, database: Database, options: Options = Options(), gate: ReadyGate? = nil, linked: WakeSignal = WakeSignal(),
+        logger: Logger
+    ) {
         self.region = region
+        self.linked = linked
         self.store = ChainStore(database: database)
         self.options = options
         self.gate = gate
@@ -87,6 +93,7 @@ public final class Chainer: Service, Sendable {
                 }
             }
             if case .chained(let count, let head) = outcome {
+                linked.raise()
                 logger.debug("chained", metadata: ["records": "\(count)", "head_seq": "\(head.seq)"])
             }
         } catch {

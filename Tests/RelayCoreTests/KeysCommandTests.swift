@@ -12,30 +12,10 @@ struct KeysCommandTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("relay-dr").path
     }
 
-    /// Runs the executable; its output goes to files, not pipes, so a pipe end inherited by a
-    /// process another test spawns at the same moment can never keep a read waiting.
+    /// Runs the executable to its end (never reading the status of one still running).
     private func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        try await TemporaryDirectory.with(prefix: "relay-keys-command-") { directory in
-            let outPath = directory.path("out")
-            let errPath = directory.path("err")
-            try #require(FileManager.default.createFile(atPath: outPath, contents: nil))
-            try #require(FileManager.default.createFile(atPath: errPath, contents: nil))
-            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-            let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.executable)
-            process.arguments = arguments
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            _ = await process.waitForExit()
-            try out.close()
-            try err.close()
-            return (
-                process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8),
-                try String(contentsOfFile: errPath, encoding: .utf8)
-            )
-        }
+        let output = try await ChildProcess.run(Self.executable, arguments)
+        return (output.status, output.stdout, output.stderr)
     }
 
     @Test func generatePrintsAnEntryAndShowPrintsItAgain() async throws {

@@ -56,6 +56,52 @@ struct ReplicationTests {
         }
     }
 
+    @Test func whatTheChainerLinksLeavesAtOnceWithoutWaitingForTheLinger() async throws {
+        // A 10-minute linger: only the chainer's signal can make the shippers look again in time.
+        try await TestRegions.with(configure: { $0.shipper.linger = .seconds(600) }) { regions in
+            // A first record ships at start-up; after it the shippers look again, find nothing and linger.
+            try await regions.decide(in: "r1", amount: 1)
+            #expect(try await regions.waitUntilConverged(timeout: .seconds(120)))
+            try await Task.sleep(for: .milliseconds(500))
+            for i in 0..<3 { try await regions.decide(in: "r1", amount: Double(i)) }
+            #expect(try await regions.waitUntilConverged(timeout: .seconds(120)))
+            for holder in ["r2", "r3"] {
+                #expect(try await regions.chain(of: "r1", in: holder).count == 4, "\(holder)'s copy of r1")
+            }
+        }
+    }
+
+    @Test func aPeerThatStartsAgainSaysHelloAndIsShippedToWithoutWaitingOutTheBackoff() async throws {
+        // 10-minute backoffs: only r3's hello at its start can make r1 retry in time.
+        try await TestRegions.with(configure: {
+            $0.shipper.initialBackoff = .seconds(600)
+            $0.shipper.maxBackoff = .seconds(600)
+        }) { regions in
+            await regions.stop("r3")
+            try await regions.decide(in: "r1", amount: 1)
+            // r1 has tried to ship to r3 and is backing off.
+            var failed = false
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, !failed {
+                let status = try await HTTP.get("http://127.0.0.1:\(regions.node("r1").drPort)/v1/status").json
+                failed = status["peers"]?.arrayValue?.first { $0["peer"] == "r3" }?["last_error"]?.stringValue != nil
+                if !failed { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            try #require(failed, "r1 never failed to reach r3")
+            regions.start("r3")
+            try await regions.waitUntilListening()
+            let head = try await LedgerStore(database: regions.node("r1").database).recordedHead(region: "r1")?.seq ?? 0
+            var held: Int64 = -1
+            let shipped = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < shipped, held < head {
+                held = try await ReplicaStore(database: regions.node("r3").database).heads().first { $0.head.origin == "r1" }?.head.seq ?? 0
+                if held < head { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(head >= 1)
+            #expect(held == head, "r3 holds r1 up to \(held) of \(head)")
+        }
+    }
+
     @Test func aPeerDownForAWhileCatchesUpAndLagReturnsToZero() async throws {
         try await TestRegions.with { regions in
             await regions.stop("r3")

@@ -8,7 +8,8 @@
 # Env: BENCH_SECONDS (30), BENCH_RATES ("1000 3000", validations/s), BENCH_BACKLOG (20000 records;
 # 200000 for the full run), BENCH_ORIGIN (us-east-1), BENCH_PEER (eu-west-1: stopped for the
 # catch-up, and holds the logical subscriber), CONFIG (release), BENCH_BIN (use the relay-* binaries
-# of this folder and build nothing, e.g. .build/debug for a quick smoke run).
+# of this folder and build nothing, e.g. .build/debug for a quick smoke run), BENCH_KEEP_LOGS (a folder
+# to copy every process's log into before the run's state is deleted).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/opt/swift/usr/bin"
@@ -28,6 +29,9 @@ DR_PID= TRAFFIC_PID=
 cleanup() {
   for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   stop_local
+  if [[ -n "${BENCH_KEEP_LOGS:-}" && -n "${RELAY_LOCAL_LOGS:-}" ]]; then
+    mkdir -p "$BENCH_KEEP_LOGS" && cp -r "$RELAY_LOCAL_LOGS"/. "$BENCH_KEEP_LOGS"/ && echo "logs kept in $BENCH_KEEP_LOGS" >&2
+  fi
   rm -rf "$STATE"
 }
 trap cleanup EXIT

@@ -78,9 +78,10 @@ public struct JSONLogHandler: LogHandler {
     private static let writeLock = Mutex<Void>(())
 
     /// Writes `line` and a newline to standard error in one call, under a process-wide lock so
-    /// lines from concurrent requests never interleave.
+    /// lines from concurrent requests never interleave. A write that fails (standard error closed)
+    /// loses the line: Foundation's non-throwing `write(_:)` would stop the process instead.
     public static let writeToStandardError: @Sendable (String) -> Void = { line in
         let data = Data((line + "\n").utf8)
-        writeLock.withLock { _ in FileHandle.standardError.write(data) }
+        writeLock.withLock { _ in try? FileHandle.standardError.write(contentsOf: data) }
     }
 }

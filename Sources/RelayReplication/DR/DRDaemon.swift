@@ -50,7 +50,10 @@ public final class DRDaemon: Sendable {
         self.metrics = metrics
         let gate = ReadyGate()
         self.gate = gate
-        self.chainer = c.runChainer ? Chainer(region: c.region, database: database, options: c.chainer, gate: gate, logger: logger) : nil
+        // Shippers wait on what the chainer links (with a gateway-embedded chainer they poll).
+        let chained = WakeSignal()
+        self.chainer =
+            c.runChainer ? Chainer(region: c.region, database: database, options: c.chainer, gate: gate, linked: chained, logger: logger) : nil
         self.control = RegionControlService(region: c.region, regions: c.regions, database: database, clock: clock, logger: logger)
         self.receiver = BatchReceiver(region: c.region, regions: c.regions, database: database, metrics: metrics, logger: logger, clock: clock)
         let region = c.region
@@ -67,7 +70,7 @@ public final class DRDaemon: Sendable {
         let shippers = peers.map {
             PeerShipper(
                 region: c.region, peer: $0, key: c.ledgerKey, store: store, client: client, options: c.shipper, metrics: metrics,
-                logger: logger, clock: clock, tally: tally)
+                logger: logger, clock: clock, tally: tally, chained: chained)
         }
         self.rejoin = RejoinWatch(
             region: c.region, peers: peers.map(\.id), database: database, client: RegionClient(regions: c.regions, client: client, adminToken: nil),
@@ -106,10 +109,14 @@ public final class DRDaemon: Sendable {
         var services: [any Service] = [database.client, shipping, rejoin, retention]
         if let chainer { services.append(chainer) }
         if let copyWatch { services.append(copyWatch) }
+        let (shipping, region) = (shipping, configuration.region)
         var app = Application(
             router: router(), server: serverBuilder(),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
-            services: services, logger: logger)
+            services: services,
+            // Not awaited here: the hello must not hold up serving; it ends with the peer client.
+            onServerRunning: { _ in Task { await shipping.announce(region: region) } },
+            logger: logger)
         let migrations = MigrationService(
             database: database, gate: gate, logger: logger,
             metadata: ["listen": "\(configuration.listenHost):\(configuration.listenPort)", "tls": "\(configuration.tls.serverMode)",
@@ -138,6 +145,9 @@ public final class DRDaemon: Sendable {
             }
             let (status, body) = await receiver.receive(Array(buffer: bytes))
             return Self.json(status, body)
+        }
+        router.post("/v1/replication/hello") { [self] request, _ -> Response in
+            await hello(request)
         }
         router.get("/v1/status") { [self] _, _ -> Response in
             await read("status", within: .seconds(5)) { try await self.status() }

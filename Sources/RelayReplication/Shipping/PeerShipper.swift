@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import RelayCore
+import RelayLedger
 import RelayStore
 import Synchronization
 
@@ -29,13 +30,18 @@ final class PeerShipper: Sendable {
     let clock: RelayClock
     /// Counts for the next lag sample (compliance reports).
     let tally: ShipTally
+    /// Raised by the chainer in this process when it links entries: ends a linger at once.
+    let chained: WakeSignal
+    /// Raised when the peer's relay-dr announces it (re)started: ends a backoff at once.
+    let peerBack = WakeSignal()
     private let state = Mutex(State())
 
     init(
         region: String, peer: Region, key: SigningKey, store: ShipperStore, client: HTTPClient, options: ShipperOptions,
-        metrics: DRMetrics, logger: Logger, clock: RelayClock, tally: ShipTally = ShipTally()
+        metrics: DRMetrics, logger: Logger, clock: RelayClock, tally: ShipTally = ShipTally(), chained: WakeSignal = WakeSignal()
     ) {
         self.tally = tally
+        self.chained = chained
         self.region = region
         self.peer = peer
         self.key = key
@@ -72,6 +78,8 @@ final class PeerShipper: Sendable {
             deliver.finish()
         }
         var action = machine.start()
+        // The chain's generation when the last read began: a linger ends as soon as it moves.
+        var seen = chained.generation
         while !Task.isCancelled {
             do {
                 switch action {
@@ -80,6 +88,7 @@ final class PeerShipper: Sendable {
                     state.withLock { $0.ackedSeq = c.seq }
                     action = machine.cursorLoaded(.init(seq: c.seq, hash: c.hash, batchNo: c.batchNo))
                 case .read(let seq):
+                    seen = chained.generation
                     let records = try await store.entries(region: region, after: seq, limit: options.maxRecords, maxBytes: options.maxBytes)
                     action = machine.read(records)
                 case .send(let plan):
@@ -115,16 +124,18 @@ final class PeerShipper: Sendable {
                     state.withLock { $0.ackedSeq = cursor.seq }
                     action = machine.persisted()
                 case .linger(let pause):
-                    try? await Task.sleep(for: pause)
+                    await chained.wait(after: seen, timeout: pause)
                     action = machine.timerFired()
                 case .backOff(let pause, let reason, let label):
+                    let back = peerBack.generation
                     abandon(&posts)
                     if let label {
                         metrics.shipFailed(peer: peer.id, reason: label)
                         tally.refused(peer: peer.id, reason: label)
                     }
                     await recordFailure(reason)
-                    try? await Task.sleep(for: pause)
+                    await peerBack.wait(after: back, timeout: pause)
+                    if peerBack.generation != back { logger.info("peer announced it is back; retrying now") }
                     action = machine.timerFired()
                 }
             } catch {
