@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= debug
 
-.PHONY: run run-single test build deps rego bench-gateway bench-ledger bench-replication bench-verify bench-report soak clean fuzz
+.PHONY: run run-single test build deps rego bench-gateway profile-gateway bench-ledger bench-replication bench-verify bench-report soak clean fuzz
 
 # Extra `relay-local up` flags for run and run-single, e.g. RUN_FLAGS='--traffic-rate 0'.
 RUN_FLAGS ?=
@@ -56,6 +56,10 @@ fuzz:
 bench-gateway:
 	@scripts/install-deps.sh wrk postgresql-contrib
 	bench/gateway/run.sh
+
+## profile-gateway: where a validate request's CPU goes (gateway vs PostgreSQL per request, perf by stage).
+profile-gateway:
+	bench/gateway/profile.sh
 
 ## bench-ledger: validate throughput with chaining on vs off (alternated), chaining delay, chain verified.
 bench-ledger:

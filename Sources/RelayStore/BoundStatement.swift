@@ -6,11 +6,19 @@ import PostgresNIO
 /// interpolation.
 struct BoundStatement {
     private var bindings = PostgresBindings()
+    /// False when the caller already has the statement's text (same shape, other values): `bind`
+    /// then only binds, and the generators skip building text nobody reads.
+    let spells: Bool
 
-    /// Binds `value` (nil as NULL) and returns its placeholder.
+    /// An empty statement; `spells: false` binds values without spelling placeholders.
+    init(spells: Bool = true) {
+        self.spells = spells
+    }
+
+    /// Binds `value` (nil as NULL) and returns its placeholder ("" when not spelling).
     mutating func bind<Value: PostgresThrowingDynamicTypeEncodable>(_ value: Value?) throws -> String {
         try bindings.append(value)
-        return "$\(bindings.count)"
+        return spells ? "$\(bindings.count)" : ""
     }
 
     /// The query: `sql` (placeholders only, from `bind`) with the values bound so far.

@@ -31,10 +31,15 @@ final class ClosedConnectionGuard: Sendable {
 
     /// `conn.query(query)`, failing with `ConnectionClosed` if the connection closes first.
     func query(_ query: PostgresQuery, on conn: PostgresConnection, logger: Logger) async throws -> PostgresRowSequence {
+        try await run(on: conn) { try await conn.query(query, logger: logger) }
+    }
+
+    /// `body` (one request on `conn`), failing with `ConnectionClosed` if the connection closes first.
+    func run<T: Sendable>(on conn: PostgresConnection, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         if conn.isClosed { throw ConnectionClosed() }
-        let outcome = FirstOutcome<PostgresRowSequence>()
+        let outcome = FirstOutcome<T>()
         let work = Task {
-            do { outcome.settle(.success(try await conn.query(query, logger: logger))) } catch { outcome.settle(.failure(error)) }
+            do { outcome.settle(.success(try await body())) } catch { outcome.settle(.failure(error)) }
         }
         let id = ObjectIdentifier(conn)
         let (token, isFirst) = state.withLock { s -> (UInt64, Bool) in
@@ -66,5 +71,11 @@ extension PostgresConnection {
     @discardableResult
     package func guardedQuery(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         try await ClosedConnectionGuard.shared.query(query, on: self, logger: logger)
+    }
+
+    /// `execute(_:logger:)` of a prepared statement without rows, guarded like `guardedQuery`.
+    package func guardedExecute<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws
+    where Statement.Row == () {
+        _ = try await ClosedConnectionGuard.shared.run(on: self) { try await self.execute(statement, logger: logger) }
     }
 }

@@ -40,7 +40,8 @@ extension FieldSpec {
         let mismatch = RecordBodyError(path: name, reason: "expected \(self)")
         if value.isNull {
             guard isOptional else { throw mismatch }
-            return try statement.bind(String?.none) + "::" + columnType
+            let placeholder = try statement.bind(String?.none)
+            return statement.spells ? placeholder + "::" + columnType : ""
         }
         let placeholder: String
         switch type {
@@ -60,7 +61,7 @@ extension FieldSpec {
             guard let bytes = value.stringValue.flatMap(Base64.decode) else { throw mismatch }
             placeholder = try statement.bind(Data(bytes))
         }
-        return placeholder + "::" + columnType
+        return statement.spells ? placeholder + "::" + columnType : ""
     }
 
     /// SQL selecting the column of table `alias` as `label`, in the form `member(in:label:)` reads.

@@ -134,13 +134,8 @@ public struct IdentityStore: Sendable {
         _ e: AuthEvent, region: String, now: Timestamp, eventID: UUID = UUID(), on connection: PostgresConnection? = nil
     ) async throws {
         let record = LedgerRecord.authEvent(AuthEventRecord(eventID: eventID.uuidString.lowercased(), event: e, createdAt: now))
-        let statement = try record.write(region: region)
         return try await database.operation("record \(record.kind.rawValue) \(record.subject)") { conn in
-            if let connection {
-                try await connection.guardedQuery(statement, logger: database.logger)
-            } else {
-                try await conn.guardedQuery(statement, logger: database.logger)
-            }
+            try await record.execute(region: region, on: connection ?? conn, logger: database.logger)
         }
     }
 }

@@ -19,7 +19,7 @@ public struct ManifestWriter: Sendable {
             do {
                 // One statement = one implicit transaction and one round trip: the manifest, its seal
                 // and the ledger record commit together or not at all.
-                try await conn.guardedQuery(try record.write(region: seal.payload.region), logger: database.logger)
+                try await record.execute(region: seal.payload.region, on: conn, logger: database.logger)
             } catch where error.sqlState == "23505" {
                 throw StoreError.duplicateManifest(manifest.id)
             } catch let error where error.fenceRefusal != nil {

@@ -13,6 +13,7 @@ enum RowWrites {
             var values: [String] = []
             for field in table.fields { values.append(try field.placeholder(for: object[field.name] ?? .null, in: &statement)) }
             for column in table.context { values.append(try column.placeholder(body: body, region: region, in: &statement)) }
+            guard statement.spells else { return "" }
             return "\(table.alias)w AS (INSERT INTO \(table.name) (\(columnList(table))) VALUES (\(values.joined(separator: ", "))))"
         }.joined(separator: ",\n")
     }

@@ -18,6 +18,5 @@ WITH m AS (
         decode(repeat('ef', 420), 'hex'), now(), now() + interval '5 minutes'
     FROM m
 )
-)
 INSERT INTO ledger_records (region, kind, subject, body)
 SELECT 'bench', 'manifest', manifest_id::text, decode(repeat('7b', 1500), 'hex') FROM m;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gateway benchmark: unique-manifest load on POST /v1/manifest/validate at 16 and 64 connections
 # (wrk) against a gateway with each policy engine (builtin, then OPA via tools/opa_server.py),
-# and pgbench running the same inserts against the same database as the ceiling.
+# and pgbench running the same inserts against the same database as the ceiling (unprepared, and
+# prepared as the gateway sends them).
 # Prints req/s, p50/p99 per engine and concurrency, and the gateway/pgbench and opa/builtin ratios.
 # Everything on 127.0.0.1.
 # Env: BENCH_SECONDS (default 20), BENCH_CONNECTIONS (default "16 64"), BENCH_ENGINES (default
@@ -49,16 +50,21 @@ for engine in $ENGINES; do
       "$(field p50_ms "$gw")" "$(field p99_ms "$gw")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")")
   done
   if (( ! pgbench_done )); then
-    # The ceiling: the gateway's own inserts, straight into the same database, no HTTP and no policy.
+    # The ceiling: the gateway's own inserts, straight into the same database, no HTTP and no policy:
+    # sent unprepared (pgbench, -M extended: parsed and planned every time) and prepared (pgbench-prep,
+    # -M prepared: as the gateway sends its insert, a statement prepared once per connection).
     for c in $CONNECTIONS; do
       threads=$(( c < 2 ? 1 : 2 ))
-      pg=$("$PGBENCH" -n -M extended -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -r -f bench/gateway/inserts.sql \
-           -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" "$RELAY_LOCAL_PG_DATABASE" 2>&1) \
-        || { echo "pgbench failed:" >&2; echo "$pg" >&2; exit 1; }
-      RPS[pgbench,$c]=$(grep -E '^tps' <<<"$pg" | sed -E 's/tps = ([0-9.]+).*/\1/')
-      pg_lat=$(grep -E '^latency average' <<<"$pg" | sed -E 's/latency average = ([0-9.]+).*/\1/')
-      pg_fail=$(grep -E 'number of failed transactions' <<<"$pg" | sed -E 's/.*: ([0-9]+).*/\1/')
-      ROW[pgbench,$c]=$(printf "%-6s %-16s %10.1f %9s %9s %7s" "$c" pgbench "${RPS[pgbench,$c]}" "avg $pg_lat" "-" "${pg_fail:-0}")
+      for mode in extended prepared; do
+        name=$([[ $mode == extended ]] && echo pgbench || echo pgbench-prep)
+        pg=$("$PGBENCH" -n -M "$mode" -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -r -f bench/gateway/inserts.sql \
+             -h "$RELAY_LOCAL_PG_HOST" -p "$RELAY_LOCAL_PG_PORT" -U "$RELAY_LOCAL_PG_SUPERUSER" "$RELAY_LOCAL_PG_DATABASE" 2>&1) \
+          || { echo "pgbench failed:" >&2; echo "$pg" >&2; exit 1; }
+        RPS[$name,$c]=$(grep -E '^tps' <<<"$pg" | sed -E 's/tps = ([0-9.]+).*/\1/')
+        pg_lat=$(grep -E '^latency average' <<<"$pg" | sed -E 's/latency average = ([0-9.]+).*/\1/')
+        pg_fail=$(grep -E 'number of failed transactions' <<<"$pg" | sed -E 's/.*: ([0-9]+).*/\1/')
+        ROW[$name,$c]=$(printf "%-6s %-16s %10.1f %9s %9s %7s" "$c" "$name" "${RPS[$name,$c]}" "avg $pg_lat" "-" "${pg_fail:-0}")
+      done
     done
     pgbench_done=1
   fi
@@ -69,13 +75,13 @@ done
 
 printf "\n%-6s %-16s %10s %9s %9s %7s\n" conns system "req/s" "p50 ms" "p99 ms" errors
 for c in $CONNECTIONS; do
-  for system in $ENGINES pgbench; do echo "${ROW[$system,$c]}"; done
+  for system in $ENGINES pgbench pgbench-prep; do echo "${ROW[$system,$c]}"; done
 done
 echo
 for c in $CONNECTIONS; do
   for engine in $ENGINES; do
-    awk -v c="$c" -v e="$engine" -v g="${RPS[$engine,$c]}" -v p="${RPS[pgbench,$c]}" \
-      'BEGIN { printf "ratio gateway-%s/pgbench at %s connections: %.2f\n", e, c, g / p }'
+    awk -v c="$c" -v e="$engine" -v g="${RPS[$engine,$c]}" -v p="${RPS[pgbench,$c]}" -v q="${RPS[pgbench-prep,$c]}" \
+      'BEGIN { printf "ratio gateway-%s/pgbench at %s connections: %.2f (/pgbench-prep: %.2f)\n", e, c, g / p, g / q }'
   done
   if [[ -n "${RPS[builtin,$c]:-}" && -n "${RPS[opa,$c]:-}" ]]; then
     awk -v c="$c" -v o="${RPS[opa,$c]}" -v b="${RPS[builtin,$c]}" \

@@ -9,7 +9,9 @@
 # 200000 for the full run), BENCH_ORIGIN (us-east-1), BENCH_PEER (eu-west-1: stopped for the
 # catch-up, and holds the logical subscriber), CONFIG (release), BENCH_BIN (use the relay-* binaries
 # of this folder and build nothing, e.g. .build/debug for a quick smoke run), BENCH_KEEP_LOGS (a folder
-# to copy every process's log into before the run's state is deleted).
+# to copy every process's log into before the run's state is deleted), BENCH_PERF (1: perf record
+# the whole machine for BENCH_PERF_SECONDS (5) from the catch-up's first progress and print where
+# each relay-dr's CPU goes; needs `swift demangle` on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/opt/swift/usr/bin"
@@ -37,6 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [[ -z "${BENCH_BIN:-}" ]]; then build_products relay-gateway relay-dr relay-local; fi
+if [[ -n "${BENCH_PERF:-}" ]]; then scripts/install-deps.sh linux-perf >/dev/null; fi
 var() { local v="RELAY_LOCAL_$(tr 'a-z-' 'A-Z_' <<<"$1")_$2"; echo "${!v}"; }
 
 echo "starting the local regions (wal_level=logical for the comparison)..." >&2
@@ -58,6 +61,8 @@ psql_at "$PEER_PG" postgres -c "CREATE DATABASE logical_sub"
 pg_dump -s --no-owner -t ledger_records -t ledger -h 127.0.0.1 -p "$ORIGIN_PG" -U "$SU" relay \
   | grep -v -E '^(CREATE TRIGGER|ALTER TABLE .* ADD CONSTRAINT .* FOREIGN KEY)' \
   | psql -X -q -h 127.0.0.1 -p "$PEER_PG" -U "$SU" -d logical_sub >"$STATE/schema.log" 2>&1 || true
+# When each row arrived in the subscriber (the copies of relay-dr have replica_ledger.applied_at).
+psql_at "$PEER_PG" logical_sub -c "ALTER TABLE ledger ADD COLUMN applied_at timestamptz NOT NULL DEFAULT clock_timestamp()"
 psql_at "$PEER_PG" logical_sub -c \
   "CREATE SUBSCRIPTION bench_sub CONNECTION 'host=127.0.0.1 port=$ORIGIN_PG dbname=relay user=$SU' PUBLICATION bench_pub"
 
@@ -67,8 +72,10 @@ for rate in $RATES; do
   python3 bench/replication/lagpoll.py --origin "$ORIGIN" --dr-url "$DR" --sub-port "$PEER_PG" --pg-user "$SU" \
     --seconds "$SECONDS_PER_RUN" >"$STATE/lag-$rate.txt" &
   POLL_PID=$!
+  window_from=$(date -u +%FT%T.%6NZ)
   traffic=$("$BIN/relay-local" traffic --gateway "$GW" --rate "$rate" --duration "$SECONDS_PER_RUN" --execute-every 0 \
     --max-in-flight 512 | grep '^RESULT')
+  window_to=$(date -u +%FT%T.%6NZ)
   wait "$POLL_PID"
   head=$(grep '^HEAD' "$STATE/lag-$rate.txt" || true)
   ROWS+=("rate $rate/s: $traffic")
@@ -88,6 +95,23 @@ for rate in $RATES; do
     lag=$(curl -s "$DR/v1/status" | python3 -c 'import json,sys; print(max([p["lag_records"] for p in json.load(sys.stdin)["peers"]] or [0]))')
     [[ "$lag" == "0" ]] && break
     sleep 0.2
+  done
+  # Exact lag per record, no poll resolution: from its commit at the origin (committed_at, carried
+  # by every copy) to its insert into the copy (applied_at), one clock (this machine's), over the
+  # records committed during the window. Both copies stamp the insert inside their apply
+  # transaction, so neither counts its commit.
+  exact() { # exact PORT DB TABLE ORIGIN-COLUMN: p50 p99 max (seconds) and the number of records
+    psql_at "$1" "$2" -tA -F ' ' -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4),
+      round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4), round(max(e)::numeric, 4), count(*)
+      FROM (SELECT extract(epoch FROM applied_at - committed_at) AS e FROM $3
+            WHERE $4 = '$ORIGIN' AND committed_at BETWEEN '$window_from' AND '$window_to') x"
+  }
+  read -r lp50 lp99 lmax ln <<<"$(exact "$PEER_PG" logical_sub ledger region)"
+  ROWS+=("  exact lag per record (commit at $ORIGIN -> applied in the copy): pg-logical p50 ${lp50}s p99 ${lp99}s max ${lmax}s ($ln records)")
+  for peer in $(tr ',' ' ' <<<"${RELAY_LOCAL_REGIONS:-eu-west-1 ap-southeast-2}"); do
+    [[ "$peer" == "$ORIGIN" ]] && continue
+    read -r p50 p99 max n <<<"$(exact "$(var "$peer" PG_PORT)" "$(var "$peer" DB)" replica_ledger origin)"
+    ROWS+=("    relay-dr $ORIGIN->$peer p50 ${p50}s p99 ${p99}s max ${max}s ($n records); p99 relay-dr/pg-logical: $(awk -v a="$p99" -v b="$lp99" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')")
   done
 done
 
@@ -111,19 +135,40 @@ RELAY_REGION=$PEER RELAY_REGIONS_DIR=$RELAY_LOCAL_REGIONS_DIR RELAY_DB_HOST=127.
   RELAY_DB_NAME=$(var "$PEER" DB) RELAY_DB_USER=relay RELAY_LEDGER_KEY=$(var "$PEER" LEDGER_KEY) \
   "$BIN/relay-dr" run >"$RELAY_LOCAL_LOGS/relay-dr-$PEER-catchup.log" 2>&1 &
 DR_PID=$!
-t0=$(date +%s.%N); t_first= ; rss_max=0
+ORIGIN_DR_PID=$(var "$ORIGIN" DR_PID)
+# cpu_ticks PID…: user+system clock ticks of these processes and their children (a postmaster's
+# backends); pg_tree PORT: the postmaster listening on PORT.
+cpu_ticks() {
+  local total=0 pid t
+  for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
+    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || continue
+    total=$((total + t))
+  done
+  echo "$total"
+}
+pg_tree() { pgrep -f "bin/postgres -D .*port=$1( |$)" | head -1; }
+ticks_now() { echo "$(cpu_ticks "$ORIGIN_DR_PID") $(cpu_ticks "$DR_PID") $(cpu_ticks "$(pg_tree "$ORIGIN_PG")") $(cpu_ticks "$(pg_tree "$PEER_PG")")"; }
+t0=$(date +%s.%N); t_first= ; rss_max=0; ticks_first=
 while :; do
   lag=$(peer_lag)
   now=$(date +%s.%N)
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$DR_PID/status" 2>/dev/null || echo 0)
   (( rss > rss_max )) && rss_max=$rss
-  [[ -z "$t_first" && "$lag" -lt "$backlog" ]] && t_first=$now
+  if [[ -z "$t_first" && "$lag" -lt "$backlog" ]]; then
+    t_first=$now; ticks_first=$(ticks_now)
+    if [[ -n "${BENCH_PERF:-}" ]]; then
+      perf record -F 499 -a -g -o "$STATE/catchup.perf" -- sleep "${BENCH_PERF_SECONDS:-5}" >/dev/null 2>&1 &
+      PERF_PID=$!
+    fi
+  fi
   [[ "$lag" == "0" ]] && break
   kill -0 "$DR_PID" 2>/dev/null || { echo "relay-dr exited" >&2; tail "$RELAY_LOCAL_LOGS/relay-dr-$PEER-catchup.log"; exit 1; }
   awk -v a="$now" -v b="$t0" 'BEGIN { exit !(a - b > 900) }' && { echo "catch-up took over 15 min" >&2; break; }
   sleep 0.2
 done
 t_end=$(date +%s.%N)
+ticks_end=$(ticks_now)
+if [[ -n "${PERF_PID:-}" ]]; then wait "$PERF_PID" || true; fi
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$DR_PID/status")
 echo "catch-up: PostgreSQL logical replication, same backlog..." >&2
 p0=$(date +%s.%N)
@@ -142,3 +187,38 @@ awk -v b="$backlog" -v t0="$t0" -v tf="${t_first:-$t0}" -v te="$t_end" -v p0="$p
   printf "pg-logical: %.1f s from ENABLE to caught up, %.0f records/s (chain rows + bodies)\n", pe - p0, b / ((pe - p0) > 0 ? (pe - p0) : 1)
   printf "catch-up rate relay-dr/pg-logical: %.2f\n", (b / ((te - tf) > 0 ? (te - tf) : 1)) / (b / ((pe - p0) > 0 ? (pe - p0) : 1))
 }'
+# CPU per 1,000 records shipped while catching up (from the first progress to lag 0).
+read -r -a A <<<"$ticks_first"; read -r -a B <<<"$ticks_end"
+awk -v b="$backlog" -v hz="$(getconf CLK_TCK)" -v s="$(awk -v a="$t_end" -v f="${t_first:-$t0}" 'BEGIN { print a - f }')" \
+  -v od=$((B[0] - A[0])) -v pd=$((B[1] - A[1])) -v op=$((B[2] - A[2])) -v pp=$((B[3] - A[3])) 'BEGIN {
+  k = b / 1000
+  printf "catch-up CPU per 1,000 records (cores busy): origin relay-dr %.0f ms (%.2f), peer relay-dr %.0f ms (%.2f), origin PostgreSQL %.0f ms (%.2f), peer PostgreSQL %.0f ms (%.2f)\n",
+    1000 * od / hz / k, od / hz / s, 1000 * pd / hz / k, pd / hz / s, 1000 * op / hz / k, op / hz / s, 1000 * pp / hz / k, pp / hz / s
+}'
+if [[ -n "${PERF_PID:-}" ]]; then
+  echo
+  echo "== catch-up profile (perf, ${BENCH_PERF_SECONDS:-5} s after the first progress; inclusive share of each process's samples) =="
+  for who in "origin:$ORIGIN_DR_PID" "peer:$DR_PID"; do
+    pid=${who#*:}
+    perf report -i "$STATE/catchup.perf" --pid "$pid" --percentage relative --children --sort sym -g none 2>/dev/null \
+      | { grep -E '^ +[0-9.]+%' || true; } | swift demangle --simplified >"$STATE/report-$pid.txt"
+    echo "${who%%:*} relay-dr:"
+    while IFS='|' read -r label regex; do
+      share=$({ grep -E "$regex" "$STATE/report-$pid.txt" || true; } | awk '{ sub("%", "", $1); if ($1 > m) m = $1 } END { printf "%.1f", m + 0 }')
+      printf "  %-56s %5s %%\n" "$label" "$share"
+    done <<'STAGES'
+read the window (ShipperStore.entries)|ShipperStore\.entries
+cut and sign a batch (Batch.make)|Batch\.make
+wire JSON of a batch (Batch.json + CanonicalJSON.bytes)|Batch\.json|CanonicalJSON\.bytes
+POST and answer (PeerShipper.post)|PeerShipper\.post
+parse the wire JSON (Batch.parse)|Batch\.parse
+check hashes, links, bodies (Batch.checkRecords)|Batch\.checkRecords
+  of which SHA-256 (BoringSSL)|sha256_block
+check the signature (Batch.checkSignature)|Batch\.checkSignature
+apply transaction (ReplicaStore.withLockedHead)|ReplicaStore\.withLockedHead
+  of which the replica insert (ReplicaTransaction.insert)|ReplicaTransaction\.insert
+  of which materialising domain rows (ReplicaMaterializer)|ReplicaMaterializer\.materialize
+postgres-nio (send and decode)|PostgresChannelHandler\.(run|channelRead)
+STAGES
+  done
+fi
