@@ -138,8 +138,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Helpers shared by the test targets (evidence folders, log files, temporary folders).
-        .target(name: "RelayTestSupport", path: "Tests/RelayTestSupport"),
+        // Helpers shared by the test targets (evidence folders, log files, temporary folders, random draws).
+        .target(name: "RelayTestSupport", dependencies: ["RelayCore"], path: "Tests/RelayTestSupport"),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelaySystem", "RelayLocal", "RelayTestSupport"]),
         .testTarget(
             name: "RelayPolicyTests",

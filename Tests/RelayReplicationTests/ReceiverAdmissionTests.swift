@@ -1,3 +1,4 @@
+import RelayCore
 @testable import RelayReplication
 import Testing
 
