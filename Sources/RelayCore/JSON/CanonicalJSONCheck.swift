@@ -220,18 +220,7 @@ public struct CanonicalJSONCheck {
 
     /// One multi-byte UTF-8 sequence, valid per Unicode Table 3-7 (as `JSONParser` checks it).
     private mutating func scalar() -> Bool {
-        let length: Int
-        var second: ClosedRange<UInt8> = 0x80...0xBF
-        switch bytes[i] {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; second = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; second = 0x80...0x9F
-        case 0xF0: length = 4; second = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; second = 0x80...0x8F
-        default: return false
-        }
+        guard let (length, second) = UTF8Lead.sequence(bytes[i]) else { return false }
         guard bytes.count - i >= length, second.contains(bytes[i + 1]) else { return false }
         for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
         i += length

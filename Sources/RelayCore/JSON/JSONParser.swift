@@ -296,19 +296,7 @@ private struct Parser {
     /// Validates one multi-byte UTF-8 sequence per Unicode Table 3-7 (no overlongs,
     /// no encoded surrogates, nothing past U+10FFFF) and copies it.
     mutating func copyUTF8Scalar(into bytes: inout [UInt8]) throws(JSONParseError) {
-        let lead = input[position]
-        let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default: throw fail(at: position, "invalid UTF-8")
-        }
+        guard let (length, secondRange) = UTF8Lead.sequence(input[position]) else { throw fail(at: position, "invalid UTF-8") }
         guard position + length <= input.count, secondRange.contains(input[position + 1]) else {
             throw fail(at: position, "invalid UTF-8")
         }
