@@ -114,13 +114,12 @@ public final class DRDaemon: Sendable {
         var services: [any Service] = [database.client, shipping, rejoin, retention]
         if let chainer { services.append(chainer) }
         if let copyWatch { services.append(copyWatch) }
-        let (shipping, region) = (shipping, configuration.region)
         var app = Application(
             router: router(), server: serverBuilder(),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "relay-dr"),
             services: services,
             // Not awaited here: the hello must not hold up serving; it ends with the peer client.
-            onServerRunning: { _ in Task { await shipping.announce(region: region) } },
+            onServerRunning: { _ in Task { await self.announce() } },
             logger: logger)
         let migrations = MigrationService(
             database: database, gate: gate, logger: logger,

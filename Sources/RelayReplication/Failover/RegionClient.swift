@@ -4,7 +4,7 @@ import NIOHTTP1
 import RelayCore
 
 /// What a coordinator asks of the regions: their relay-dr's status, health, routing and control
-/// endpoints and their gateway's health, over HTTP(S) with short timeouts.
+/// endpoints and their gateway's health, over HTTP(S) with short timeouts; and a relay-dr's hello.
 public struct RegionClient: Sendable {
     let regions: RegionSet
     let client: HTTPClient
@@ -58,6 +58,12 @@ public struct RegionClient: Sendable {
     /// `POST /v1/control` on `region`'s relay-dr.
     public func control(_ region: String, _ request: ControlRequest) async throws -> Answer {
         try await send(url: try self.region(region).drURL.joined(path: "/v1/control"), method: .POST, body: request.json)
+    }
+
+    /// `POST /v1/replication/hello` on `region`'s relay-dr, saying that `from`'s relay-dr listens
+    /// (again): the shipper of `region` towards `from` ends its back-off.
+    public func hello(_ region: String, from: String) async throws -> Answer {
+        try await send(url: try self.region(region).drURL.joined(path: "/v1/replication/hello"), method: .POST, body: ["region": .string(from)])
     }
 
     private func region(_ id: String) throws(ControlRequestError) -> Region {

@@ -35,6 +35,14 @@ final class ShippingService: Service, Sendable {
         self.watches = Mutex(Dictionary(uniqueKeysWithValues: shippers.map { ($0.peer.id, ProgressWatch(stallAfter: stallAfter)) }))
     }
 
+    /// Ends the back-off of the shipper towards `peer`, whose relay-dr says it listens (again):
+    /// a restarted peer is shipped to at once. False when `peer` is not a peer of this region.
+    func peerIsBack(_ peer: String) -> Bool {
+        guard let shipper = shippers.first(where: { $0.peer.id == peer }) else { return false }
+        shipper.peerBack.raise()
+        return true
+    }
+
     /// Since when shipping to `peer` has been stalled (nil: it is not).
     func stalledSince(_ peer: String) -> Timestamp? {
         watches.withLock { w in w[peer].flatMap { $0.stalled ? $0.standingSince : nil } }
