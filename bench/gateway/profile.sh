@@ -18,6 +18,8 @@ SCRATCH=".build-$CONFIG"
 STATE_ROOT=$(mktemp -d /tmp/relay-bench-profile-XXXXXX)
 # shellcheck source=../lib/local-region.sh
 source bench/lib/local-region.sh
+# shellcheck source=../lib/perf.sh
+source bench/lib/perf.sh
 scripts/install-deps.sh wrk linux-perf >/dev/null
 build_products relay-gateway relay-local
 cleanup() { stop_local; rm -rf "$STATE_ROOT"; }
@@ -26,27 +28,19 @@ trap cleanup EXIT
 RELAY_RATE_LIMIT_RPS=0 start_local_region "$STATE_ROOT/region" profile-1 --policy-engine builtin
 GATEWAY_PID=$(pgrep -n -f "/relay-gateway( |$)") || { echo "no gateway process found" >&2; exit 1; }
 
-# cpu_ticks PATTERN: user+system clock ticks of every process whose command line matches.
-cpu_ticks() {
-  local total=0 pid t
-  for pid in $(pgrep -f "$1"); do
-    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || continue
-    total=$((total + t))
-  done
-  echo "$total"
-}
+POSTMASTER_PID=$(postmaster_pid "$RELAY_LOCAL_PG_PORT")
 
 echo "warming up..." >&2
 wrk -t2 -c16 -d5s -s bench/gateway/validate.lua "$RELAY_LOCAL_GATEWAY_URL" -- 1 >/dev/null
-g0=$(cpu_ticks "/relay-gateway( |$)"); p0=$(cpu_ticks "postgres: ")
+g0=$(cpu_ticks "$GATEWAY_PID"); p0=$(cpu_ticks "$POSTMASTER_PID")
 echo "load: wrk -c16 for ${SECONDS_PER_RUN}s, perf on the gateway for ${PERF_SECONDS}s..." >&2
 wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --latency -s bench/gateway/validate.lua "$RELAY_LOCAL_GATEWAY_URL" -- 2 >"$STATE_ROOT/wrk.txt" &
 WRK_PID=$!
 sleep 2
 perf record -F 999 -g -p "$GATEWAY_PID" -o "$STATE_ROOT/perf.data" -- sleep "$PERF_SECONDS" >/dev/null 2>&1
-w=$(cpu_ticks "wrk -t2 -c16")
+w=$(cpu_ticks "$WRK_PID")  # before wrk exits
 wait "$WRK_PID"
-g1=$(cpu_ticks "/relay-gateway( |$)"); p1=$(cpu_ticks "postgres: ")
+g1=$(cpu_ticks "$GATEWAY_PID"); p1=$(cpu_ticks "$POSTMASTER_PID")
 result=$(grep '^RESULT' "$STATE_ROOT/wrk.txt")
 rps=$(sed -E 's/.*req_s=([0-9.]+).*/\1/' <<<"$result")
 hz=$(getconf CLK_TCK)
@@ -62,28 +56,24 @@ awk -v g=$((g1 - g0)) -v p=$((p1 - p0)) -v w="$w" -v hz="$hz" -v r="$rps" -v s="
 
 echo
 echo "== gateway CPU by stage (perf, inclusive share of the gateway's samples) =="
-perf report -i "$STATE_ROOT/perf.data" --children --sort sym -g none 2>/dev/null | grep -E '^ +[0-9.]+%' \
-  | swift demangle --simplified >"$STATE_ROOT/report.txt"
-stage() { # stage LABEL REGEX: the largest inclusive share among the symbols matching REGEX
-  local share
-  share=$({ grep -E "$2" "$STATE_ROOT/report.txt" || true; } | awk '{ sub("%", "", $1); if ($1 > m) m = $1 } END { printf "%.1f", m + 0 }')
-  printf "  %-58s %5s %%\n" "$1" "$share"
-}
-stage "HTTP/1 parsing (NIOHTTP1, llhttp)" 'HTTPDecoder\.decode'
-stage "request body to JSON (JSONParser)" 'JSONParser\.parse'
-stage "manifest validation (ManifestValidator)" 'ManifestValidator\.validate'
-stage "policy evaluation (the configured engine)" 'PolicyEngine\.evaluate|Engine\.evaluate'
-stage "seal: canonical payload + Ed25519 (SealIssuer.issue)" 'SealIssuer\.issue'
-stage "  of which Ed25519 signing (BoringSSL)" 'ED25519_sign'
-stage "ledger body + SQL statement (LedgerRecord.write)" 'LedgerRecord\.write'
-stage "  of which the ledger body (LedgerRecord.body)" 'LedgerRecord\.body'
-stage "  of which the binds (RowWrites.inserts)" 'RowWrites\.inserts'
-stage "PostgreSQL round trip in postgres-nio (send and decode)" 'PostgresChannelHandler\.(run|channelRead)'
-stage "connection pool lease/release" 'ConnectionPool.*(leaseConnection|runRequestAction)'
-stage "response JSON (JSONResponse)" 'JSONResponse\.response'
-stage "per-request log lines (RequestLogMiddleware, swift-log)" 'RequestLogMiddleware\.log|StreamLogHandler\.log|JSONLogHandler\.log'
-stage "metrics (HTTPMetricsMiddleware, swift-metrics)" 'GatewayMetrics\.|HTTPMetricsMiddleware\.handle'
-stage "socket writes (write(2), from user space)" '__GI___libc_write'
+perf_report "$STATE_ROOT/perf.data" >"$STATE_ROOT/report.txt"
+perf_stages "$STATE_ROOT/report.txt" <<'STAGES'
+HTTP/1 parsing (NIOHTTP1, llhttp)|HTTPDecoder\.decode
+request body to JSON (JSONParser)|JSONParser\.parse
+manifest validation (ManifestValidator)|ManifestValidator\.validate
+policy evaluation (the configured engine)|PolicyEngine\.evaluate|Engine\.evaluate
+seal: canonical payload + Ed25519 (SealIssuer.issue)|SealIssuer\.issue
+  of which Ed25519 signing (BoringSSL)|ED25519_sign
+ledger body + SQL statement (LedgerRecord.write)|LedgerRecord\.write
+  of which the ledger body (LedgerRecord.body)|LedgerRecord\.body
+  of which the binds (RowWrites.inserts)|RowWrites\.inserts
+PostgreSQL round trip in postgres-nio (send and decode)|PostgresChannelHandler\.(run|channelRead)
+connection pool lease/release|ConnectionPool.*(leaseConnection|runRequestAction)
+response JSON (JSONResponse)|JSONResponse\.response
+per-request log lines (RequestLogMiddleware, swift-log)|RequestLogMiddleware\.log|StreamLogHandler\.log|JSONLogHandler\.log
+metrics (HTTPMetricsMiddleware, swift-metrics)|GatewayMetrics\.|HTTPMetricsMiddleware\.handle
+socket writes (write(2), from user space)|__GI___libc_write
+STAGES
 echo
 echo "Runtime self time (reference counting, allocation) across all stages:"
 perf report -i "$STATE_ROOT/perf.data" --no-children --sort sym -g none 2>/dev/null | grep -E '^ +[0-9.]+%' \

@@ -27,6 +27,8 @@ STATE=$(mktemp -d /tmp/relay-bench-repl-XXXXXX)
 chmod 755 "$STATE"
 # shellcheck source=../lib/local-region.sh
 source bench/lib/local-region.sh
+# shellcheck source=../lib/perf.sh
+source bench/lib/perf.sh
 DR_PID= TRAFFIC_PID=
 cleanup() {
   for p in $TRAFFIC_PID $DR_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -136,18 +138,8 @@ RELAY_REGION=$PEER RELAY_REGIONS_DIR=$RELAY_LOCAL_REGIONS_DIR RELAY_DB_HOST=127.
   "$BIN/relay-dr" run >"$RELAY_LOCAL_LOGS/relay-dr-$PEER-catchup.log" 2>&1 &
 DR_PID=$!
 ORIGIN_DR_PID=$(var "$ORIGIN" DR_PID)
-# cpu_ticks PID…: user+system clock ticks of these processes and their children (a postmaster's
-# backends); pg_tree PORT: the postmaster listening on PORT.
-cpu_ticks() {
-  local total=0 pid t
-  for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
-    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || continue
-    total=$((total + t))
-  done
-  echo "$total"
-}
-pg_tree() { pgrep -f "bin/postgres -D .*port=$1( |$)" | head -1; }
-ticks_now() { echo "$(cpu_ticks "$ORIGIN_DR_PID") $(cpu_ticks "$DR_PID") $(cpu_ticks "$(pg_tree "$ORIGIN_PG")") $(cpu_ticks "$(pg_tree "$PEER_PG")")"; }
+# CPU of the two relay-drs and the two PostgreSQL servers of the pair (bench/lib/perf.sh).
+ticks_now() { echo "$(cpu_ticks "$ORIGIN_DR_PID") $(cpu_ticks "$DR_PID") $(cpu_ticks "$(postmaster_pid "$ORIGIN_PG")") $(cpu_ticks "$(postmaster_pid "$PEER_PG")")"; }
 t0=$(date +%s.%N); t_first= ; rss_max=0; ticks_first=
 while :; do
   lag=$(peer_lag)
@@ -200,13 +192,9 @@ if [[ -n "${PERF_PID:-}" ]]; then
   echo "== catch-up profile (perf, ${BENCH_PERF_SECONDS:-5} s after the first progress; inclusive share of each process's samples) =="
   for who in "origin:$ORIGIN_DR_PID" "peer:$DR_PID"; do
     pid=${who#*:}
-    perf report -i "$STATE/catchup.perf" --pid "$pid" --percentage relative --children --sort sym -g none 2>/dev/null \
-      | { grep -E '^ +[0-9.]+%' || true; } | swift demangle --simplified >"$STATE/report-$pid.txt"
+    perf_report "$STATE/catchup.perf" --pid "$pid" --percentage relative >"$STATE/report-$pid.txt"
     echo "${who%%:*} relay-dr:"
-    while IFS='|' read -r label regex; do
-      share=$({ grep -E "$regex" "$STATE/report-$pid.txt" || true; } | awk '{ sub("%", "", $1); if ($1 > m) m = $1 } END { printf "%.1f", m + 0 }')
-      printf "  %-56s %5s %%\n" "$label" "$share"
-    done <<'STAGES'
+    perf_stages "$STATE/report-$pid.txt" <<'STAGES'
 read the window (ShipperStore.entries)|ShipperStore\.entries
 cut and sign a batch (Batch.make)|Batch\.make
 wire JSON of a batch (Batch.json + CanonicalJSON.bytes)|Batch\.json|CanonicalJSON\.bytes
