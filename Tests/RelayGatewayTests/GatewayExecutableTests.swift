@@ -51,8 +51,9 @@ struct GatewayExecutableTests {
                 "RELAY_DB_HOST": cluster.host, "RELAY_DB_PORT": "\(cluster.port)", "RELAY_DB_NAME": database,
                 "RELAY_DB_USER": cluster.superuser, "RELAY_CHAINER": "off", "RELAY_AUTH_REQUIRED": "false", "RELAY_LOG_FORMAT": "json",
                 "RELAY_POLICY_ENGINE": "opa", "RELAY_OPA_URL": "http://127.0.0.1:\(opaPort)",
-                // The fake OPA runs in this (busy) test process: give it time, so only a real failure fails.
-                "RELAY_OPA_TIMEOUT_MS": "5000",
+                // The fake OPA runs in this test process, whose threads the suite's first seconds keep
+                // busy for 10 s and more on 2 cores: the longest timeout, so only a real failure fails.
+                "RELAY_OPA_TIMEOUT_MS": "60000",
             ]) { $1 }
             try await TemporaryDirectory.with(prefix: "relay-gw-binary-") { directory in
                 try await GatewayBinary.serve(environment: environment, in: directory) { binary in
