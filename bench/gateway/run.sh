@@ -2,8 +2,10 @@
 # Gateway benchmark: unique-manifest load on POST /v1/manifest/validate at 16 and 64 connections
 # (wrk) against a gateway with each policy engine (builtin, then OPA via tools/opa_server.py),
 # and pgbench running the same inserts against the same database as the ceiling (unprepared, and
-# prepared as the gateway sends them).
-# Prints req/s, p50/p99 per engine and concurrency, and the gateway/pgbench and opa/builtin ratios.
+# prepared as the gateway sends them). With OPA, the OPA server alone is loaded too (opa-server:
+# the decision request the gateway sends, bench/gateway/opa.lua), the OPA engine's own ceiling.
+# Prints req/s, p50/p99 per engine and concurrency, and the gateway/pgbench, opa/builtin and
+# gateway-opa/opa-server ratios.
 # Everything on 127.0.0.1.
 # Env: BENCH_SECONDS (default 20), BENCH_CONNECTIONS (default "16 64"), BENCH_ENGINES (default
 # "builtin opa"), CONFIG (default release).
@@ -48,6 +50,14 @@ for engine in $ENGINES; do
     RPS[$engine,$c]=$(field req_s "$gw")
     ROW[$engine,$c]=$(printf "%-6s %-16s %10.1f %9s %9s %7s" "$c" "gateway-$engine" "${RPS[$engine,$c]}" \
       "$(field p50_ms "$gw")" "$(field p99_ms "$gw")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$gw")")
+    if [[ $engine == opa ]]; then
+      # The same decisions asked of the OPA server directly: the most the OPA engine can give.
+      opa=$(wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s bench/gateway/opa.lua \
+            "$RELAY_LOCAL_OPA_URL" -- "$RANDOM" | grep '^RESULT')
+      RPS[opa-server,$c]=$(field req_s "$opa")
+      ROW[opa-server,$c]=$(printf "%-6s %-16s %10.1f %9s %9s %7s" "$c" "opa-server" "${RPS[opa-server,$c]}" \
+        "$(field p50_ms "$opa")" "$(field p99_ms "$opa")" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$opa")")
+    fi
   done
   if (( ! pgbench_done )); then
     # The ceiling: the gateway's own inserts, straight into the same database, no HTTP and no policy:
@@ -75,7 +85,9 @@ done
 
 printf "\n%-6s %-16s %10s %9s %9s %7s\n" conns system "req/s" "p50 ms" "p99 ms" errors
 for c in $CONNECTIONS; do
-  for system in $ENGINES pgbench pgbench-prep; do echo "${ROW[$system,$c]}"; done
+  for system in $ENGINES opa-server pgbench pgbench-prep; do
+    if [[ -n "${ROW[$system,$c]:-}" ]]; then echo "${ROW[$system,$c]}"; fi
+  done
 done
 echo
 for c in $CONNECTIONS; do
@@ -86,5 +98,9 @@ for c in $CONNECTIONS; do
   if [[ -n "${RPS[builtin,$c]:-}" && -n "${RPS[opa,$c]:-}" ]]; then
     awk -v c="$c" -v o="${RPS[opa,$c]}" -v b="${RPS[builtin,$c]}" \
       'BEGIN { printf "ratio opa/builtin at %s connections: %.2f\n", c, o / b }'
+  fi
+  if [[ -n "${RPS[opa,$c]:-}" && -n "${RPS[opa-server,$c]:-}" ]]; then
+    awk -v c="$c" -v o="${RPS[opa,$c]}" -v s="${RPS[opa-server,$c]}" \
+      'BEGIN { printf "ratio gateway-opa/opa-server at %s connections: %.2f\n", c, o / s }'
   fi
 done

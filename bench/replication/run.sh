@@ -110,10 +110,27 @@ for rate in $RATES; do
   }
   read -r lp50 lp99 lmax ln <<<"$(exact "$PEER_PG" logical_sub ledger region)"
   ROWS+=("  exact lag per record (commit at $ORIGIN -> applied in the copy): pg-logical p50 ${lp50}s p99 ${lp99}s max ${lmax}s ($ln records)")
+  # The first part of relay-dr's lag: from the commit to the entry's link in the origin's chain.
+  read -r c50 c99 cmax cn <<<"$(psql_at "$ORIGIN_PG" "$(var "$ORIGIN" DB)" -tA -F ' ' -c "SELECT
+      round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4),
+      round(max(e)::numeric, 4), count(*)
+      FROM (SELECT extract(epoch FROM chained_at - committed_at) AS e FROM ledger
+            WHERE region = '$ORIGIN' AND committed_at BETWEEN '$window_from' AND '$window_to') x")"
+  ROWS+=("    of which chaining at $ORIGIN (commit -> linked; both copies wait for it): p50 ${c50}s p99 ${c99}s max ${cmax}s ($cn records)")
+  # (\copy takes one line.)
+  psql_at "$ORIGIN_PG" "$(var "$ORIGIN" DB)" -c "\\copy (SELECT seq, chained_at FROM ledger WHERE region = '$ORIGIN' AND committed_at BETWEEN '$window_from' AND '$window_to') TO '$STATE/chained.copy'"
   for peer in $(tr ',' ' ' <<<"${RELAY_LOCAL_REGIONS:-eu-west-1 ap-southeast-2}"); do
     [[ "$peer" == "$ORIGIN" ]] && continue
     read -r p50 p99 max n <<<"$(exact "$(var "$peer" PG_PORT)" "$(var "$peer" DB)" replica_ledger origin)"
     ROWS+=("    relay-dr $ORIGIN->$peer p50 ${p50}s p99 ${p99}s max ${max}s ($n records); p99 relay-dr/pg-logical: $(awk -v a="$p99" -v b="$lp99" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')")
+    # The rest, per record: from its link at the origin to its insert into the copy (ship + apply).
+    read -r s50 s99 smax <<<"$(psql_at "$(var "$peer" PG_PORT)" "$(var "$peer" DB)" -tA -F ' ' \
+      -c "CREATE TEMP TABLE chained (seq bigint, chained_at timestamptz)" -c "\\copy chained FROM '$STATE/chained.copy'" \
+      -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4),
+            round(max(e)::numeric, 4)
+          FROM (SELECT extract(epoch FROM r.applied_at - c.chained_at) AS e FROM chained c
+                JOIN replica_ledger r ON r.origin = '$ORIGIN' AND r.seq = c.seq) x")"
+    ROWS+=("      of which linked at $ORIGIN -> applied at $peer (ship + apply): p50 ${s50}s p99 ${s99}s max ${smax}s")
   done
 done
 
@@ -140,12 +157,13 @@ DR_PID=$!
 ORIGIN_DR_PID=$(var "$ORIGIN" DR_PID)
 # CPU of the two relay-drs and the two PostgreSQL servers of the pair (bench/lib/perf.sh).
 ticks_now() { echo "$(cpu_ticks "$ORIGIN_DR_PID") $(cpu_ticks "$DR_PID") $(cpu_ticks "$(postmaster_pid "$ORIGIN_PG")") $(cpu_ticks "$(postmaster_pid "$PEER_PG")")"; }
-t0=$(date +%s.%N); t_first= ; rss_max=0; ticks_first=
+t0=$(date +%s.%N); t_first= ; rss_max=0; anon_max=0; ticks_first=
 while :; do
   lag=$(peer_lag)
   now=$(date +%s.%N)
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$DR_PID/status" 2>/dev/null || echo 0)
+  read -r rss anon < <(awk '/VmRSS/ {r = $2} /RssAnon/ {a = $2} END {print r + 0, a + 0}' "/proc/$DR_PID/status" 2>/dev/null || echo 0 0)
   (( rss > rss_max )) && rss_max=$rss
+  (( anon > anon_max )) && anon_max=$anon
   if [[ -z "$t_first" && "$lag" -lt "$backlog" ]]; then
     t_first=$now; ticks_first=$(ticks_now)
     if [[ -n "${BENCH_PERF:-}" ]]; then
@@ -173,9 +191,12 @@ echo "== replication lag under load ($ORIGIN -> peers; samples every 200 ms; ${S
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "== catch-up of $PEER after a backlog of $backlog records ($ORIGIN -> $PEER) =="
-awk -v b="$backlog" -v t0="$t0" -v tf="${t_first:-$t0}" -v te="$t_end" -v p0="$p0" -v pe="$p_end" -v rss="$rss_max" -v hwm="$hwm" 'BEGIN {
-  printf "relay-dr:   %.1f s from restart to lag 0 (first progress after %.1f s), %.0f records/s once shipping; RSS max %.1f MiB, VmHWM %.1f MiB\n",
-    te - t0, tf - t0, b / ((te - tf) > 0 ? (te - tf) : 1), rss / 1024, hwm / 1024
+# RSS counts the code pages mapped from the binary and the Swift libraries (file-backed, shared,
+# ~42 MiB of an idle relay-dr); RssAnon is the process's own memory (heap and stacks).
+awk -v b="$backlog" -v t0="$t0" -v tf="${t_first:-$t0}" -v te="$t_end" -v p0="$p0" -v pe="$p_end" -v rss="$rss_max" -v hwm="$hwm" \
+  -v anon="$anon_max" 'BEGIN {
+  printf "relay-dr:   %.1f s from restart to lag 0 (first progress after %.1f s), %.0f records/s once shipping; RSS max %.1f MiB (of which anonymous %.1f MiB), VmHWM %.1f MiB\n",
+    te - t0, tf - t0, b / ((te - tf) > 0 ? (te - tf) : 1), rss / 1024, anon / 1024, hwm / 1024
   printf "pg-logical: %.1f s from ENABLE to caught up, %.0f records/s (chain rows + bodies)\n", pe - p0, b / ((pe - p0) > 0 ? (pe - p0) : 1)
   printf "catch-up rate relay-dr/pg-logical: %.2f\n", (b / ((te - tf) > 0 ? (te - tf) : 1)) / (b / ((pe - p0) > 0 ? (pe - p0) : 1))
 }'
