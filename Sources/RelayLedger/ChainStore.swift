@@ -102,7 +102,8 @@ public struct ChainTransaction: Sendable {
     }
 
     /// Stores `entries` (which link `records`, in order) and moves the head and the cursor, in one
-    /// statement: small chain rows point at the records (bodies are never copied).
+    /// statement: small chain rows point at the records (bodies are never copied). Hashes go as
+    /// bytea arrays, as the receivers bind them, not as hex text for PostgreSQL to decode.
     public func append(_ entries: [LedgerEntry], linking records: [PendingRecord], cursor: ChainCursor) async throws {
         guard let last = entries.last else { return }
         let head = LedgerHead(after: last)
@@ -110,11 +111,11 @@ public struct ChainTransaction: Sendable {
             """
             WITH e AS (
                 SELECT * FROM unnest(\(records.map(\.id)), \(entries.map(\.seq)),
-                    \(entries.map { Hex.encode($0.prevHash) }), \(entries.map { Hex.encode($0.hash) }))
+                    \(entries.map { ByteBuffer(bytes: $0.prevHash) }), \(entries.map { ByteBuffer(bytes: $0.hash) }))
                     AS e(id, seq, prev_hash, hash)
             ), linked AS (
                 INSERT INTO ledger (region, seq, record_id, committed_at, epoch, prev_hash, hash)
-                SELECT \(region), e.seq, e.id, r.created_at, \(head.epoch), decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+                SELECT \(region), e.seq, e.id, r.created_at, \(head.epoch), e.prev_hash, e.hash
                 FROM e JOIN ledger_records r ON r.id = e.id
             )
             UPDATE ledger_heads SET seq = \(head.seq), hash = \(Data(head.hash)), chained_xid = \(cursor.xid)::xid8,
