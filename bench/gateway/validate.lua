@@ -2,15 +2,19 @@
 -- Usage: wrk ... -s validate.lua -- <run-id 0..65535>
 -- Amounts cycle through 0..5999 so ~1/6 of decisions are denials (both paths are exercised).
 local next_tid = 0
+local threads = {}
 
 function setup(thread)
   thread:set("tid", next_tid)
   next_tid = next_tid + 1
+  table.insert(threads, thread)
 end
 
 function init(args)
   run = tonumber(args[1] or "0") % 65536
   counter = 0
+  -- Answers a script's response() finds unusable (opa.lua: no decision); counted as errors.
+  undecided = 0
 end
 
 function request()
@@ -24,7 +28,9 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
+  local unusable = 0
+  for _, thread in ipairs(threads) do unusable = unusable + (thread:get("undecided") or 0) end
   io.write(string.format("RESULT req_s=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    e.connect + e.read + e.write + e.status + e.timeout))
+    e.connect + e.read + e.write + e.status + e.timeout + unusable))
 end
