@@ -102,34 +102,33 @@ for rate in $RATES; do
   # by every copy) to its insert into the copy (applied_at), one clock (this machine's), over the
   # records committed during the window. Both copies stamp the insert inside their apply
   # transaction, so neither counts its commit.
+  # pcts ROWS: the SQL of the p50, p99 and max of column e (seconds) of the query ROWS, and its count.
+  pcts() {
+    echo "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4),
+      round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4), round(max(e)::numeric, 4), count(*) FROM ($1) x"
+  }
+  window="committed_at BETWEEN '$window_from' AND '$window_to'"
   exact() { # exact PORT DB TABLE ORIGIN-COLUMN: p50 p99 max (seconds) and the number of records
-    psql_at "$1" "$2" -tA -F ' ' -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4),
-      round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4), round(max(e)::numeric, 4), count(*)
-      FROM (SELECT extract(epoch FROM applied_at - committed_at) AS e FROM $3
-            WHERE $4 = '$ORIGIN' AND committed_at BETWEEN '$window_from' AND '$window_to') x"
+    psql_at "$1" "$2" -tA -F ' ' -c "$(pcts "SELECT extract(epoch FROM applied_at - committed_at) AS e FROM $3
+      WHERE $4 = '$ORIGIN' AND $window")"
   }
   read -r lp50 lp99 lmax ln <<<"$(exact "$PEER_PG" logical_sub ledger region)"
   ROWS+=("  exact lag per record (commit at $ORIGIN -> applied in the copy): pg-logical p50 ${lp50}s p99 ${lp99}s max ${lmax}s ($ln records)")
   # The first part of relay-dr's lag: from the commit to the entry's link in the origin's chain.
-  read -r c50 c99 cmax cn <<<"$(psql_at "$ORIGIN_PG" "$(var "$ORIGIN" DB)" -tA -F ' ' -c "SELECT
-      round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4),
-      round(max(e)::numeric, 4), count(*)
-      FROM (SELECT extract(epoch FROM chained_at - committed_at) AS e FROM ledger
-            WHERE region = '$ORIGIN' AND committed_at BETWEEN '$window_from' AND '$window_to') x")"
+  read -r c50 c99 cmax cn <<<"$(psql_at "$ORIGIN_PG" "$(var "$ORIGIN" DB)" -tA -F ' ' -c "$(pcts \
+    "SELECT extract(epoch FROM chained_at - committed_at) AS e FROM ledger WHERE region = '$ORIGIN' AND $window")")"
   ROWS+=("    of which chaining at $ORIGIN (commit -> linked; both copies wait for it): p50 ${c50}s p99 ${c99}s max ${cmax}s ($cn records)")
   # (\copy takes one line.)
-  psql_at "$ORIGIN_PG" "$(var "$ORIGIN" DB)" -c "\\copy (SELECT seq, chained_at FROM ledger WHERE region = '$ORIGIN' AND committed_at BETWEEN '$window_from' AND '$window_to') TO '$STATE/chained.copy'"
+  psql_at "$ORIGIN_PG" "$(var "$ORIGIN" DB)" -c "\\copy (SELECT seq, chained_at FROM ledger WHERE region = '$ORIGIN' AND $window) TO '$STATE/chained.copy'"
   for peer in $(tr ',' ' ' <<<"${RELAY_LOCAL_REGIONS:-eu-west-1 ap-southeast-2}"); do
     [[ "$peer" == "$ORIGIN" ]] && continue
     read -r p50 p99 max n <<<"$(exact "$(var "$peer" PG_PORT)" "$(var "$peer" DB)" replica_ledger origin)"
     ROWS+=("    relay-dr $ORIGIN->$peer p50 ${p50}s p99 ${p99}s max ${max}s ($n records); p99 relay-dr/pg-logical: $(awk -v a="$p99" -v b="$lp99" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')")
     # The rest, per record: from its link at the origin to its insert into the copy (ship + apply).
-    read -r s50 s99 smax <<<"$(psql_at "$(var "$peer" PG_PORT)" "$(var "$peer" DB)" -tA -F ' ' \
+    read -r s50 s99 smax _ <<<"$(psql_at "$(var "$peer" PG_PORT)" "$(var "$peer" DB)" -tA -F ' ' \
       -c "CREATE TEMP TABLE chained (seq bigint, chained_at timestamptz)" -c "\\copy chained FROM '$STATE/chained.copy'" \
-      -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 4), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY e)::numeric, 4),
-            round(max(e)::numeric, 4)
-          FROM (SELECT extract(epoch FROM r.applied_at - c.chained_at) AS e FROM chained c
-                JOIN replica_ledger r ON r.origin = '$ORIGIN' AND r.seq = c.seq) x")"
+      -c "$(pcts "SELECT extract(epoch FROM r.applied_at - c.chained_at) AS e FROM chained c
+            JOIN replica_ledger r ON r.origin = '$ORIGIN' AND r.seq = c.seq")")"
     ROWS+=("      of which linked at $ORIGIN -> applied at $peer (ship + apply): p50 ${s50}s p99 ${s99}s max ${smax}s")
   done
 done
