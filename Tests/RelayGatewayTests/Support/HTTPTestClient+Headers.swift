@@ -16,11 +16,11 @@ extension HTTPTestClient {
     func send(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: JSONValue? = nil) async throws -> Exchange {
         var headers = headers
         if body != nil { headers[.contentType] = "application/json" }
-        let response = try await client.executeRequest(
+        let response = try await execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: CanonicalJSON.bytes($0)) })
         let raw = String(buffer: response.body)
         return Exchange(
-            status: Int(response.status.code), headers: response.headers, raw: raw,
+            status: response.status, headers: response.headers, raw: raw,
             json: (try? JSONParser.parse(Array(raw.utf8))) ?? .null)
     }
 }

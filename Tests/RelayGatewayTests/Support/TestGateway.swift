@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOHTTP1
 import RelayCore
 import RelayGateway
 import RelayLocal
@@ -75,9 +77,31 @@ struct TestGateway {
     }
 }
 
-/// A thin JSON client over the test framework's real HTTP client.
+/// A thin JSON client for the server the test framework started, over real HTTP on its port.
+/// It sends with its own deadline: the framework's client gives a request 15 s, which the suite's
+/// first seconds (every test starting at once on two cores) have run out.
 struct HTTPTestClient: Sendable {
     let client: any TestClientProtocol
+
+    /// Far from any answer's real time, so only a gateway that does not answer fails the test.
+    static let deadline: TimeAmount = .seconds(120)
+
+    /// Sends one request; returns the status, the headers and the whole body.
+    func execute(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?
+    ) async throws -> (status: Int, headers: HTTPFields, body: ByteBuffer) {
+        guard let port = client.port else { throw HTTPClientError.invalidURL }
+        var request = HTTPClientRequest(url: "http://localhost:\(port)\(uri)")
+        request.method = HTTPMethod(rawValue: method.rawValue)
+        for field in headers { request.headers.add(name: field.name.rawName, value: field.value) }
+        request.body = body.map { .bytes($0) }
+        let response = try await HTTPClient.shared.execute(request, deadline: .now() + Self.deadline)
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return (Int(response.status.code), fields, try await response.body.collect(upTo: .max))
+    }
 
     struct Reply: Sendable {
         let status: Int
@@ -93,11 +117,10 @@ struct HTTPTestClient: Sendable {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         if bytes != nil { headers[.contentType] = "application/json" }
-        let response = try await client.executeRequest(
-            uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+        let response = try await execute(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
         let raw = String(buffer: response.body)
         let json = (try? JSONParser.parse(Array(raw.utf8))) ?? .null
-        return Reply(status: Int(response.status.code), json: json, raw: raw)
+        return Reply(status: response.status, json: json, raw: raw)
     }
 
     func validate(_ manifest: JSONValue, dryRun: Bool? = nil, token: String? = nil) async throws -> Reply {
